@@ -1,0 +1,28 @@
+"""One search index per language, accent-insensitive (scripts/search.py explains why)."""
+
+import sys
+from pathlib import Path
+
+# MkDocs puts only this folder on sys.path while importing a hook; add the repo root.
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from mkdocs.plugins import event_priority  # noqa: E402
+
+from scripts.search import point_config_base, write_language_indexes  # noqa: E402
+
+# locale -> URL prefix of that language's pages
+LANGUAGE_PREFIXES = {"es": "", "en": "en/"}
+
+
+def on_post_page(output, page, config, **kwargs):
+    """On non-default-language pages, point Material's search at that language's index."""
+    prefix = LANGUAGE_PREFIXES.get(config.theme["language"], "")
+    return point_config_base(output, prefix) if prefix else output
+
+
+@event_priority(-200)  # after static-i18n (merges indexes) and offline (writes .js)
+def on_post_build(config, **kwargs):
+    """Split the merged index into search/ (es) and en/search/ (en), with folded fields."""
+    write_language_indexes(Path(config["site_dir"]), LANGUAGE_PREFIXES)

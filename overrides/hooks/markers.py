@@ -1,0 +1,33 @@
+"""Replace `<!-- kb:name -->` markers with HTML rendered from data (scripts/markers.py)."""
+
+import sys
+from pathlib import Path
+
+# MkDocs puts only this folder on sys.path while importing a hook; add the repo root.
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from mkdocs.exceptions import PluginError  # noqa: E402
+
+from scripts.markers import MarkerContext, MarkerError, render_markers  # noqa: E402
+
+
+def on_page_markdown(markdown, page, config, files, **kwargs):
+    """Render each marker of the page through its registered renderer and partial."""
+    # autoescape: data (names, descriptions) must show as text, never as markup
+    env = config.theme.get_env().overlay(autoescape=True)
+    lang = config.theme["language"]
+
+    def render(template, **variables):
+        return env.get_template(template).render(config=config, page=page, **variables)
+
+    def make_context(name, args):
+        return MarkerContext(name=name, args=args, lang=lang, src_uri=page.file.src_uri,
+                             meta=page.meta, render=render,
+                             extra={"config": config, "files": files, "page": page})
+
+    try:
+        return render_markers(markdown, make_context, f"docs/{page.file.src_uri}")
+    except MarkerError as error:
+        raise PluginError(str(error)) from error
