@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report-reviews": ("scripts.cli_pages:run_report_reviews", "pages overdue for review and stale translations (report only)"),
     "offline": ("scripts.offline:run_offline", "build the file:// copy and pack it as a dated zip"),
     "check-indicators": ("scripts.indicators:run_check_indicators", "the indicators data (docs/_data/indicadores.yml)"),
+    "pocket-guides": ("scripts.pocket:run_pocket_guides", "build the A6 pocket guides (PDF, every region × language)"),
 }
 
 

@@ -81,6 +81,7 @@ LABELS: dict[str, dict[str, str]] = {
         "verified": "verificado el",
         "available_24h": "24 horas",
         "confidential": "ubicación confidencial",
+        "unconfirmed": "fuente por confirmar",
         "strength": {"fuerte": "fuerte", "media": "media", "debil": "débil", "débil": "débil",
                      "strong": "fuerte", "medium": "media", "weak": "débil"},
         "confidential_note": "Confidencial: guarde esta guía fuera de la vista de pacientes y acompañantes.",
@@ -109,6 +110,7 @@ LABELS: dict[str, dict[str, str]] = {
         "verified": "verified on",
         "available_24h": "24 hours",
         "confidential": "confidential location",
+        "unconfirmed": "source to be confirmed",
         "strength": {"fuerte": "strong", "media": "medium", "debil": "weak", "débil": "weak",
                      "strong": "strong", "medium": "medium", "weak": "weak"},
         "confidential_note": "Confidential: keep this guide out of sight of patients and companions.",
@@ -127,7 +129,8 @@ def read_snippet(name: str, lang: str) -> str:
     """Markdown of docs/_includes/<name>.<lang>.md (the same file the pages include)."""
     path = INCLUDES_DIR / f"{name}.{lang}.md"
     if not path.exists():
-        raise PocketError(f"missing snippet {path.relative_to(ROOT)} (needed by the pocket guides)")
+        shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+        raise PocketError(f"missing snippet {shown} (needed by the pocket guides)")
     return path.read_text(encoding="utf-8")
 
 
@@ -295,11 +298,12 @@ def group_indicators(items: list[dict], lang: str) -> list[dict]:
     groups: dict[str, list[dict]] = {}
     strength = LABELS[lang]["strength"]
     for item in items:
-        group = localise(item.get("grupo"), lang)
+        group = localise(item.get("grupo_nombre") or item.get("grupo"), lang)
         level = localise(item.get("fuerza"), lang).strip().lower()
         groups.setdefault(group, []).append({
             "id": item.get("id", ""),
             "text": localise(item.get("texto"), lang),
+            "unconfirmed": bool(item.get("por_confirmar")),
             "strength": strength.get(level, level),
             "strength_class": {"fuerte": "strong", "strong": "strong", "media": "medium",
                                "medium": "medium"}.get(level, "weak" if level else ""),
@@ -436,3 +440,43 @@ def run_pocket_guides(args) -> int:
     biggest = max(p.stat().st_size for p in paths) // 1024
     print(f"{len(paths)} pocket guides in {args.out} ({seconds:.1f} s, largest {biggest} KB)")
     return 0
+
+
+# --- Markers: download links on the site -------------------------------------------------
+
+GUIDES_ENV = "POCKET_GUIDES"                # POCKET_GUIDES=0 skips the PDFs (e.g. mkdocs serve)
+
+
+def guides_enabled(site_url: str) -> bool:
+    """The build writes the PDFs only with a site_url (QR target) and unless POCKET_GUIDES=0."""
+    return bool(site_url) and os.environ.get(GUIDES_ENV, "1").lower() not in ("0", "false", "no")
+
+
+def _marker_links(ctx, regions: tuple[str, ...]) -> dict:
+    config = ctx.extra.get("config") or {}
+    page = ctx.extra.get("page")
+    page_url = page.url if page is not None else ""
+    return {"rows": guide_links(ctx.lang, page_url, regions),
+            "enabled": guides_enabled(config.get("site_url") or ""),
+            "lang": ctx.lang}
+
+
+def _register_markers() -> None:
+    from scripts.markers import MarkerError, register
+
+    @register("guias")
+    def render_guides_table(ctx) -> str:
+        """All 26 guides: one row per region, a PDF link per language."""
+        return ctx.render("partials/kb-pocket-guides.html", **_marker_links(ctx, REGIONS))
+
+    @register("guia-region")
+    def render_region_guide(ctx) -> str:
+        """The two PDFs (es, en) of the page's `region:` front-matter value."""
+        region = ctx.meta.get("region")
+        if region not in REGIONS:
+            raise MarkerError(f"kb:guia-region needs front matter 'region:' set to one of "
+                              f"{', '.join(REGIONS)} (got {region!r})")
+        return ctx.render("partials/kb-pocket-region.html", **_marker_links(ctx, (region,)))
+
+
+_register_markers()
