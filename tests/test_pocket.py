@@ -245,3 +245,32 @@ def test_site_build_writes_all_26_guides_linked_from_the_section(built_site):
         assert len(hrefs) == 26
         for href in hrefs:
             assert (page.parent / href).resolve().exists(), href
+
+
+# --- Print any page (docs/assets/stylesheets/print.css) ----------------------------------
+
+PRINT_CSS = Path(__file__).parents[1] / "docs" / "assets" / "stylesheets" / "print.css"
+PRINT_SAMPLE = """<!doctype html><html lang="es"><body><header class="md-header">NAV</header>
+<article class="md-typeset">
+<details class="note"><summary>Más</summary><p id="hidden">Texto plegado</p></details>
+<p><a id="ext" href="https://www.gob.pe/mimp">MIMP</a> · <a id="tel" href="tel:100">100</a></p>
+<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table><tr><td>a</td></tr></table></div></div>
+<figure><svg id="svg" width="2000" height="500" viewBox="0 0 2000 500"><rect width="2000" height="500"/></svg></figure>
+</article></body></html>"""
+
+
+@pytest.mark.browser
+def test_print_css_opens_details_shows_urls_and_fits_diagrams(page):
+    page.set_content(PRINT_SAMPLE)
+    page.add_style_tag(content=PRINT_CSS.read_text(encoding="utf-8"))
+    page.emulate_media(media="print")
+    assert page.locator("#hidden").is_visible()
+    assert page.locator(".md-header").is_hidden()
+    after = page.evaluate("id => getComputedStyle(document.getElementById(id), '::after').content", "ext")
+    assert after == '" (" attr(href) ")"' or "https://www.gob.pe/mimp" in after
+    tel_after = page.evaluate("id => getComputedStyle(document.getElementById(id), '::after').content", "tel")
+    assert tel_after in ("none", "normal")
+    width = page.evaluate("() => document.getElementById('svg').getBoundingClientRect().width")
+    assert width <= page.evaluate("() => document.querySelector('article').getBoundingClientRect().width")
+    pdf = page.pdf(prefer_css_page_size=True)
+    assert pdf[:4] == b"%PDF"
