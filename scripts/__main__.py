@@ -17,6 +17,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check-translations": ("scripts.cli_pages:run_check_translations", "every page in both languages with the same structure"),
     "report-reviews": ("scripts.cli_pages:run_report_reviews", "pages overdue for review and stale translations (report only)"),
     "offline": ("scripts.offline:run_offline", "build the file:// copy and pack it as a dated zip"),
+    "validate-contacts": ("scripts.cli_contacts:run_validate_contacts", "schema and meaning of every contact file (phones, ubigeo, dates, ids)"),
+    "report-contacts": ("scripts.cli_contacts:run_report_contacts", "contacts whose verification is older than their review interval (report only)"),
 }
 
 
