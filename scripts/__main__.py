@@ -19,6 +19,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "offline": ("scripts.offline:run_offline", "build the file:// copy and pack it as a dated zip"),
     "check-indicators": ("scripts.indicators:run_check_indicators", "the indicators data (docs/_data/indicadores.yml)"),
     "pocket-guides": ("scripts.pocket:run_pocket_guides", "build the A6 pocket guides (PDF, every region × language)"),
+    "validate-contacts": ("scripts.cli_contacts:run_validate_contacts", "schema and meaning of every contact file (phones, ubigeo, dates, ids)"),
+    "report-contacts": ("scripts.cli_contacts:run_report_contacts", "contacts whose verification is older than their review interval (report only)"),
 }
 
 
