@@ -17,6 +17,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check-translations": ("scripts.cli_pages:run_check_translations", "every page in both languages with the same structure"),
     "report-reviews": ("scripts.cli_pages:run_report_reviews", "pages overdue for review and stale translations (report only)"),
     "offline": ("scripts.offline:run_offline", "build the file:// copy and pack it as a dated zip"),
+    "check-flows": ("scripts.flows:run_check_flows", "decision-flow data in docs/_data/flujos/"),
     "check-glossary": ("scripts.glossary:run_check_glossary", "the glossary is valid and defines every acronym used in a page"),
 }
 
