@@ -81,6 +81,7 @@ LABELS: dict[str, dict[str, str]] = {
         "verified": "verificado el",
         "available_24h": "24 horas",
         "confidential": "ubicación confidencial",
+        "no_phone": "Sin número verificado: llame a una línea nacional.",
         "unconfirmed": "fuente por confirmar",
         "strength": {"fuerte": "fuerte", "media": "media", "debil": "débil", "débil": "débil",
                      "strong": "fuerte", "medium": "media", "weak": "débil"},
@@ -110,6 +111,7 @@ LABELS: dict[str, dict[str, str]] = {
         "verified": "verified on",
         "available_24h": "24 hours",
         "confidential": "confidential location",
+        "no_phone": "No verified number: call a national line.",
         "unconfirmed": "source to be confirmed",
         "strength": {"fuerte": "strong", "media": "medium", "debil": "weak", "débil": "weak",
                      "strong": "strong", "medium": "medium", "weak": "weak"},
@@ -187,7 +189,9 @@ def _as_date(value: Any) -> dt.date | None:
 
 
 def review_due(entry: dict) -> dt.date | None:
-    """When a contact must be checked again: verified_on + its review interval."""
+    """When a contact must be checked again: the directory's `review_due`, else verified_on + interval."""
+    if _as_date(entry.get("review_due")):
+        return _as_date(entry.get("review_due"))
     verified = _as_date(entry.get("verified_on"))
     if verified is None:
         return None
@@ -229,6 +233,8 @@ def contact_view(entry: dict, lang: str) -> dict:
         "available_24h": bool(entry.get("available_24h")),
         "hours": localise(entry.get("hours"), lang),
         "address": "" if confidential else localise(entry.get("address"), lang),
+        "emails": [str(e) for e in entry.get("emails") or []],
+        "url": "" if confidential else str(entry.get("url") or ""),
         "confidential": confidential,
         "verified_on": format_date(verified, lang) if verified else "",
     }
@@ -366,13 +372,20 @@ def render_html(content: GuideContent) -> str:
         local_lines=range(LOCAL_LINES), markup=jinja2.utils.markupsafe.Markup)
 
 
-def write_pdf(html: str, target: Path, title: str = "") -> Path:
+_RENDER_STATE: dict[str, Any] = {}     # per process: fonts and images loaded once, reused
+
+
+def write_pdf(html: str, target: Path) -> Path:
     """HTML -> tagged PDF (PDF/UA-1: tags, document language and title) at `target`."""
     import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
 
+    if not _RENDER_STATE:
+        _RENDER_STATE.update(font_config=FontConfiguration(), cache={})
     target.parent.mkdir(parents=True, exist_ok=True)
     weasyprint.HTML(string=html, base_url=str(ROOT)).write_pdf(
-        str(target), pdf_variant="pdf/ua-1", pdf_tags=True, uncompressed_pdf=False)
+        str(target), pdf_variant="pdf/ua-1", pdf_tags=True,
+        font_config=_RENDER_STATE["font_config"], cache=_RENDER_STATE["cache"])
     return target
 
 

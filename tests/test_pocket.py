@@ -12,7 +12,6 @@ import yaml
 
 from scripts import LANGUAGES
 from scripts import pocket
-from scripts.contacts import CONTACTS_DIR, load_contact_file
 from scripts.markers import MarkerContext, MarkerError, load_registry
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pocket"
@@ -38,8 +37,10 @@ def fixture_contacts(region: str, today: dt.date) -> list[dict]:
 
 
 def fixture_national() -> list[dict]:
-    """The real national lines file (data, not content typed here)."""
-    return load_contact_file(CONTACTS_DIR / "nacional.yml")["entries"]
+    """The real national lines (data, not content typed here)."""
+    from scripts.contacts import national_lines
+
+    return national_lines()
 
 
 def _fixture_contacts() -> list[dict]:
