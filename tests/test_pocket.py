@@ -275,3 +275,20 @@ def test_print_css_opens_details_shows_urls_and_fits_diagrams(page):
     assert width <= page.evaluate("() => document.querySelector('article').getBoundingClientRect().width")
     pdf = page.pdf(prefer_css_page_size=True)
     assert pdf[:4] == b"%PDF"
+
+
+# --- Through the directory's own filter --------------------------------------------------
+
+def test_directory_filter_and_guide_drop_stale_and_shelter_address(tmp_path):
+    import functools
+
+    from scripts.contacts import usable_contacts
+
+    providers = pocket.Providers(
+        snippet=fixture_snippet, key_indicators=fixture_indicators, national_lines=fixture_national,
+        usable_contacts=functools.partial(usable_contacts, contacts_dir=FIXTURES / "contactos"))
+    path = pocket.build_guide("cusco", "es", TODAY, SITE, tmp_path, providers)
+    text = pdf_text(path)
+    assert "084 555 0111" in text and "Servicio verificado de prueba" in text
+    assert "084 555 0112" not in text and "Servicio vencido de prueba" not in text
+    assert "Jirón Escondido" not in text
