@@ -37,7 +37,7 @@ from typing import Any, Iterable
 
 import yaml
 
-from scripts import DATA_DIR, ROOT
+from scripts import DATA_DIR, DEFAULT_LANGUAGE, ROOT
 from scripts.markers import MarkerContext, MarkerError, register
 from scripts.problems import Problem, relpath
 from scripts.yamlutil import LineDict, _construct_mapping, line_of, load_yaml_file
@@ -678,27 +678,40 @@ def render_contacts(ctx: MarkerContext) -> str:
                       national=region == NATIONAL, has_number=has_number)
 
 
+def _page_href(ctx: MarkerContext, key: str, anchor: str = "") -> str:
+    """Relative link from the current page to another page (directory or .html URLs, /en/)."""
+    page, config = ctx.extra.get("page"), ctx.extra.get("config")
+    directory_urls = bool(config.get("use_directory_urls", True)) if config is not None else True
+    prefix = "" if ctx.lang == DEFAULT_LANGUAGE else f"{ctx.lang}/"
+    name = key[:-len("/index")] if key.endswith("/index") else key
+    target = f"{prefix}{name}/" if directory_urls else f"{prefix}{key}.html"
+    href = _relative_url(target, page.url) if page is not None else target
+    return f"{href}#{anchor}" if anchor else href
+
+
 @register("directorio")
 def render_directory(ctx: MarkerContext) -> str:
-    """Directory home: every region and a filter by region and by service type (no JS)."""
+    """Directory home: every region (vista=regiones) or every service type (vista=tipos), no JS."""
     today = _today(ctx)
     views = directory_views(_contacts_dir(ctx), today)
     type_labels = labels("service_type")
     regions = []
     for slug, (ubigeo, name) in sorted(REGIONS.items(), key=lambda item: item[1][1]):
-        entries = views.get(slug, [])
         regions.append({"slug": slug, "name": name, "ubigeo": ubigeo,
-                        "entries": [card_data(v, ctx.lang) for v in entries]})
+                        "href": _page_href(ctx, f"directorio/{slug}"),
+                        "entries": [card_data(v, ctx.lang) for v in views.get(slug, [])]})
     by_type: dict[str, list[dict]] = {}
     for slug, entries in views.items():
         for view in entries:
             card = card_data(view, ctx.lang)
-            card["region"] = slug
             card["region_name"] = REGIONS.get(slug, ("", ""))[1]
+            card["href"] = (_page_href(ctx, f"directorio/{slug}", view["id"]) if slug in REGIONS
+                            else f"#{view['id']}")
             by_type.setdefault(view["service_type"], []).append(card)
     types = [{"id": key, "label": text(label, ctx.lang), "entries": by_type[key]}
              for key, label in type_labels.items() if key in by_type]
-    return ctx.render("partials/kb-directory.html", regions=regions, types=types, lang=ctx.lang)
+    return ctx.render("partials/kb-directory.html", regions=regions, types=types, lang=ctx.lang,
+                      view=ctx.args.get("vista", "regiones"))
 
 
 @register("datos-abiertos")
