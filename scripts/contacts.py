@@ -333,6 +333,11 @@ def meaning_problems(cfile: ContactFile, today: dt.date) -> list[Problem]:
             problems.append(Problem(shown, where("verified_on"), f"{eid}.verified_on",
                                     f"{verified.isoformat()} is in the future (today is {today.isoformat()})",
                                     "use the date of the newest dated source"))
+        precision = entry.get("verified_precision")
+        if verified and precision in ("month", "year") and (verified.day != 1 or (precision == "year" and verified.month != 1)):
+            problems.append(Problem(shown, where("verified_precision"), f"{eid}.verified_precision",
+                                    f"{verified.isoformat()} is not the first day of its {precision}",
+                                    "a source dated only by month or year uses its first day"))
         # address of a confidential location
         if entry.get("confidential_location") and "address" in entry:
             problems.append(Problem(shown, where("address"), f"{eid}.address",
@@ -495,6 +500,8 @@ def _view(entry: dict, region: str, file_months: int, today: dt.date | None) -> 
             "hours": phone.get("hours"),
             "languages": list(phone.get("languages") or entry.get("languages") or []),
             "verified_on": pdate,
+            "verified_precision": phone.get("verified_precision") if phone.get("verified_on") else entry.get("verified_precision", "day"),
+            "own_date": bool(phone.get("verified_on")),
             "review_due": pdue,
             "stale": bool(today and pdue and pdue < today),
         })
@@ -522,6 +529,7 @@ def _view(entry: dict, region: str, file_months: int, today: dt.date | None) -> 
         "source": entry.get("source"),
         "source_url": entry.get("source_url"),
         "verified_on": verified,
+        "verified_precision": entry.get("verified_precision", "day"),
         "review_every_months": months,
         "review_due": due,
         "stale": stale,
@@ -578,10 +586,18 @@ def _today(ctx: MarkerContext) -> dt.date:
     return ctx.extra.get("today") or dt.date.today()
 
 
-def _format_date(value: dt.date | None, lang: str) -> str:
-    from scripts.dates import format_date
+def _format_date(value: dt.date | None, lang: str, precision: str = "day") -> str:
+    """A date as prose; month- or year-only dates shown as such ('noviembre de 2025', '2025')."""
+    from scripts.dates import MONTHS, format_date
 
-    return format_date(value, lang) if value else ""
+    if not value:
+        return ""
+    if precision == "year":
+        return str(value.year)
+    if precision == "month":
+        month = MONTHS[lang][value.month - 1]
+        return f"{month} de {value.year}" if lang == "es" else f"{month} {value.year}"
+    return format_date(value, lang)
 
 
 def card_data(view: dict, lang: str) -> dict:
@@ -597,8 +613,10 @@ def card_data(view: dict, lang: str) -> dict:
             "free": phone["free"], "available_24h": phone["available_24h"],
             "languages": [text(lang_labels.get(c, c), lang) for c in phone["languages"]
                           if phone["languages"] != view["languages"]],
-            "verified_on": _format_date(phone["verified_on"], lang) if phone["verified_on"] != view["verified_on"] else "",
-            "stale": phone["stale"],
+            "verified_on": (_format_date(phone["verified_on"], lang, phone["verified_precision"] or "day")
+                            if phone["own_date"] else ""),
+            # the card's badge covers phones dated with the entry; flag only older numbers
+            "stale": phone["stale"] and phone["own_date"],
         })
     address = view["address"]
     return {
@@ -620,7 +638,7 @@ def card_data(view: dict, lang: str) -> dict:
         "confidential": view["confidential_location"],
         "source": view["source"],
         "source_url": view["source_url"],
-        "verified_on": _format_date(view["verified_on"], lang),
+        "verified_on": _format_date(view["verified_on"], lang, view["verified_precision"]),
         "verified_iso": view["verified_on"].isoformat() if view["verified_on"] else "",
         "review_months": view["review_every_months"],
         "stale": view["stale"],
