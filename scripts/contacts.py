@@ -121,7 +121,8 @@ def load_directory(contacts_dir: Path = CONTACTS_DIR) -> list[ContactFile]:
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             line = mark.line + 1 if mark else None
-            files.append(ContactFile(path, None, [Problem(relpath(path), line, "", f"not valid YAML: {error}",
+            reason = getattr(error, "problem", None) or str(error).splitlines()[0]
+            files.append(ContactFile(path, None, [Problem(relpath(path), line, "", f"not valid YAML: {reason}",
                                                           "fix the YAML syntax")]))
     return files
 
@@ -249,6 +250,15 @@ def schema_problems(cfile: ContactFile) -> list[Problem]:
             missing = re.findall(r"'([^']+)' is a (?:required|dependency)", error.message)
             if error.validator == "required" and missing:
                 name = f"{name}.{missing[0]}" if name else missing[0]
+        elif error.validator == "additionalProperties":
+            line, name = _locate(cfile.data, path)
+            extra = re.findall(r"'([^']+)'", error.message.split("(")[-1])
+            node = cfile.data
+            for key in path:
+                node = node[key]
+            if extra and isinstance(node, dict):
+                line = line_of(node, extra[0]) or line
+                name = f"{name}.{extra[0]}" if name else extra[0]
         else:
             line, name = _locate(cfile.data, path)
         problems.append(Problem(cfile.shown, line, name, _schema_message(error),
@@ -311,8 +321,9 @@ def meaning_problems(cfile: ContactFile, today: dt.date) -> list[Problem]:
         # ubigeo and region agree
         ubigeo = entry.get("ubigeo")
         if expected_ubigeo and ubigeo is None:
-            problems.append(Problem(shown, where("id"), f"{eid}.ubigeo", "missing",
-                                    f"{cfile.region} has INEI code {expected_ubigeo!r}: write ubigeo: \"{expected_ubigeo}\""))
+            problems.append(Problem(shown, where("id"), f"{eid}.ubigeo",
+                                    f"missing: {REGIONS[cfile.region][1]} has INEI code {expected_ubigeo!r}",
+                                    f"write ubigeo: \"{expected_ubigeo}\""))
         elif expected_ubigeo and str(ubigeo) != expected_ubigeo:
             problems.append(Problem(shown, where("ubigeo"), f"{eid}.ubigeo",
                                     f"{str(ubigeo)!r} is not the INEI code of {REGIONS[cfile.region][1]} ({expected_ubigeo!r})",
@@ -321,7 +332,7 @@ def meaning_problems(cfile: ContactFile, today: dt.date) -> list[Problem]:
             problems.append(Problem(shown, where("ubigeo"), f"{eid}.ubigeo", "national entries have no ubigeo",
                                     "move the entry to its region's file"))
         # source
-        if not str(entry.get("source") or "").strip():
+        if "source" in entry and not str(entry.get("source") or "").strip():
             problems.append(Problem(shown, where("id"), f"{eid}.source", "every entry needs a source",
                                     "say where the datum comes from (publisher, date, FACTS.md section)"))
         # dates
