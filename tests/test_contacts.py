@@ -413,3 +413,4 @@ def test_region_page_at_360px_without_js(browser, contacts_site):
         context.close()
     finally:
         server.shutdown()
+        server.server_close()
