@@ -626,6 +626,7 @@ def card_data(view: dict, lang: str) -> dict:
                           if phone["languages"] != view["languages"]],
             "verified_on": (_format_date(phone["verified_on"], lang, phone["verified_precision"] or "day")
                             if phone["own_date"] else ""),
+            "verified_exact": (phone["verified_precision"] or "day") == "day",
             # the card's badge covers phones dated with the entry; flag only older numbers
             "stale": phone["stale"] and phone["own_date"],
         })
@@ -651,6 +652,7 @@ def card_data(view: dict, lang: str) -> dict:
         "source_url": view["source_url"],
         "verified_on": _format_date(view["verified_on"], lang, view["verified_precision"]),
         "verified_iso": view["verified_on"].isoformat() if view["verified_on"] else "",
+        "verified_exact": view["verified_precision"] == "day",
         "review_months": view["review_every_months"],
         "stale": view["stale"],
         "phones": phones,
