@@ -40,7 +40,7 @@ import yaml
 from scripts import DATA_DIR, DEFAULT_LANGUAGE, ROOT
 from scripts.markers import MarkerContext, MarkerError, register
 from scripts.problems import Problem, relpath
-from scripts.yamlutil import LineDict, _construct_mapping, line_of, load_yaml_file
+from scripts.yamlutil import line_of, load_yaml
 
 CONTACTS_DIR = DATA_DIR / "contactos"
 SCHEMA_PATH = ROOT / "scripts" / "schemas" / "contact.schema.json"
@@ -69,29 +69,42 @@ URL_RE = re.compile(r"^https://[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(/[^\s<>\"']*)?$")
 
 
 # --- Loading ----------------------------------------------------------------
+# Two parsers, one meaning: data are read with the fast Rust parser `yaml_rs` (what pages,
+# exports and checks use); only a file that has problems is parsed again with PyYAML's
+# line-keeping loader, to name the line of each problem. A test checks that both parsers
+# give the same data for every real contact file. Without yaml_rs, PyYAML does both.
 
-class _FastLineLoader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):
-    """libyaml-backed loader that keeps line numbers (LineDict), for big directories."""
+try:
+    import yaml_rs as _yaml_rs
+except ImportError:  # pragma: no cover - fallback keeps the site buildable
+    _yaml_rs = None
+
+YAML_ERRORS: tuple[type[Exception], ...] = (yaml.YAMLError,) + ((_yaml_rs.YAMLDecodeError,) if _yaml_rs else ())
 
 
-_FastLineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def _load_text(text: str) -> Any:
-    return yaml.load(text, Loader=_FastLineLoader)
+def parse_yaml(text: str) -> Any:
+    """Plain data (dicts, lists, str, int, bool, date) from YAML text, fast."""
+    if _yaml_rs is not None:
+        return _yaml_rs.loads(text)
+    return yaml.load(text, Loader=yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader)
 
 
 @dataclass
 class ContactFile:
-    """One data file: its path, parsed data (LineDicts) and region slug."""
+    """One data file: its path, its text, its data (plain) and, on demand, LineDicts."""
 
     path: Path
     data: Any
     problems: list[Problem] = field(default_factory=list)
+    text: str = ""
+    _lined: Any = None
+    _shown: str = ""
 
     @property
     def shown(self) -> str:
-        return relpath(self.path)
+        if not self._shown:
+            self._shown = relpath(self.path)
+        return self._shown
 
     @property
     def region(self) -> str:
@@ -102,28 +115,42 @@ class ContactFile:
         entries = self.data.get("entries") if isinstance(self.data, dict) else None
         return entries if isinstance(entries, list) else []
 
+    def with_lines(self) -> "ContactFile":
+        """The same file parsed by PyYAML's LineLoader (LineDicts know their lines)."""
+        if self._lined is None:
+            self._lined = ContactFile(self.path, load_yaml(self.text), text=self.text)
+        return self._lined
+
 
 def load_contact_file(path: Path) -> dict[str, Any]:
-    """One contact file as data (LineDicts keep YAML line numbers); raise on bad shape."""
-    data = load_yaml_file(path)
+    """One contact file as plain data; raise MarkerError on a bad shape."""
+    data = parse_yaml(Path(path).read_text(encoding="utf-8"))
     if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
         raise MarkerError(f"{Path(path).name}: expected 'region:' and a list under 'entries:'")
     return data
+
+
+def _yaml_problem(path: Path, text: str) -> Problem:
+    """A syntax error, located by PyYAML (which reports line and reason)."""
+    try:
+        load_yaml(text)
+        reason, line = "the fast parser rejected it", None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        reason = getattr(error, "problem", None) or str(error).splitlines()[0]
+    return Problem(relpath(path), line, "", f"not valid YAML: {reason}", "fix the YAML syntax")
 
 
 def load_directory(contacts_dir: Path = CONTACTS_DIR) -> list[ContactFile]:
     """Every *.yml in the folder, parsed; YAML errors become Problems, never exceptions."""
     files = []
     for path in sorted(Path(contacts_dir).glob("*.yml")):
+        text = path.read_text(encoding="utf-8")
         try:
-            data = _load_text(path.read_text(encoding="utf-8"))
-            files.append(ContactFile(path, data))
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            line = mark.line + 1 if mark else None
-            reason = getattr(error, "problem", None) or str(error).splitlines()[0]
-            files.append(ContactFile(path, None, [Problem(relpath(path), line, "", f"not valid YAML: {reason}",
-                                                          "fix the YAML syntax")]))
+            files.append(ContactFile(path, parse_yaml(text), text=text))
+        except YAML_ERRORS:
+            files.append(ContactFile(path, None, [_yaml_problem(path, text)], text=text))
     return files
 
 
@@ -139,6 +166,7 @@ class Dial:
     short_code: bool
 
 
+@lru_cache(maxsize=65536)
 def parse_phone(number: str) -> Dial | None:
     """A national short code or a valid Peruvian number; None when it is neither."""
     import phonenumbers
@@ -181,6 +209,19 @@ def _validator(path: Path = SCHEMA_PATH):
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
+@lru_cache(maxsize=4)
+def _fast_validator(path: Path = SCHEMA_PATH):
+    """fastjsonschema (compiled) for the common case of valid data; None if unavailable."""
+    try:
+        import fastjsonschema
+    except ImportError:  # pragma: no cover
+        return None
+    schema = dict(load_schema(path))
+    schema["$schema"] = "http://json-schema.org/draft-07/schema#"   # same keywords, older draft name
+    schema.pop("$id", None)
+    return fastjsonschema.compile(schema)
+
+
 def labels(kind: str) -> dict[str, dict[str, str]]:
     """Labels {code: {es, en}} of a controlled list in the schema ('service_type', 'language')."""
     schema = load_schema()
@@ -191,12 +232,17 @@ def labels(kind: str) -> dict[str, dict[str, str]]:
 
 def _jsonable(value: Any) -> Any:
     """Plain JSON data for the schema: dates as ISO strings, LineDicts as dicts."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if kind is list:
+        return [_jsonable(v) for v in value]
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
     return value
 
 
@@ -242,8 +288,16 @@ def _schema_message(error) -> str:
 
 def schema_problems(cfile: ContactFile) -> list[Problem]:
     """Shape problems (JSON Schema), each at its YAML line."""
+    document = _jsonable(cfile.data)
+    fast = _fast_validator()
+    if fast is not None:
+        try:
+            fast(document)
+            return []
+        except Exception:  # noqa: BLE001 - any failure: let jsonschema explain it
+            pass
     problems = []
-    for error in sorted(_validator().iter_errors(_jsonable(cfile.data)), key=lambda e: list(map(str, e.absolute_path))):
+    for error in sorted(_validator().iter_errors(document), key=lambda e: list(map(str, e.absolute_path))):
         path = list(error.absolute_path)
         if error.validator in ("required", "dependentRequired"):
             line, name = _locate(cfile.data, path)
@@ -433,9 +487,16 @@ def validate_files(files: list[ContactFile], today: dt.date) -> list[Problem]:
         problems += cfile.problems
         if cfile.data is None:
             continue
-        problems += schema_problems(cfile)
-        problems += meaning_problems(cfile, today)
-    problems += cross_file_problems([f for f in files if f.data is not None])
+        found = schema_problems(cfile) + meaning_problems(cfile, today)
+        if found:  # parse again, keeping lines, to say where each problem is
+            lined = cfile.with_lines()
+            found = (schema_problems(lined) + meaning_problems(lined, today)) or found
+        problems += found
+    parsed = [f for f in files if f.data is not None]
+    cross = cross_file_problems(parsed)
+    if cross:
+        cross = cross_file_problems([f.with_lines() for f in parsed]) or cross
+    problems += cross
     return sorted(set(problems), key=lambda p: (p.path, p.line or 0, p.field, p.message))
 
 
@@ -463,6 +524,7 @@ def overdue_entries(contacts_dir: Path = CONTACTS_DIR, today: dt.date | None = N
     for cfile in load_directory(contacts_dir):
         if not isinstance(cfile.data, dict):
             continue
+        cfile = cfile.with_lines()
         for entry in cfile.entries:
             months = review_interval(cfile.data, entry)
             verified = _as_date(entry.get("verified_on"))

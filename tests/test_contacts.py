@@ -125,7 +125,7 @@ def test_every_region_has_exactly_one_page_pair():
                                 "2025-02-07 is not the first day of its month")]),
     ("invalid_shared_reason_missing.yml", [(5, "diresa-piura.shared_number_reason",
                                             "missing required field 'shared_number_reason'")]),
-    ("invalid_yaml.yml", [(7, "", "not valid YAML: did not find expected ',' or '}'")]),
+    ("invalid_yaml.yml", [(7, "", "not valid YAML: expected ',' or '}', but got '<stream end>'")]),
 ])
 def test_validator_message(tmp_path, fixture, expected):
     assert problems_of(tmp_path, fixture) == expected
@@ -414,3 +414,13 @@ def test_region_page_at_360px_without_js(browser, contacts_site):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_both_yaml_parsers_read_the_same_data():
+    """The fast parser (pages, exports) and PyYAML (line numbers) agree on every real file."""
+    from scripts.contacts import parse_yaml
+    from scripts.yamlutil import load_yaml, plain
+
+    for path in sorted(CONTACTS_DIR.glob("*.yml")):
+        text = path.read_text(encoding="utf-8")
+        assert parse_yaml(text) == plain(load_yaml(text)), path.name
