@@ -424,3 +424,10 @@ def test_both_yaml_parsers_read_the_same_data():
     for path in sorted(CONTACTS_DIR.glob("*.yml")):
         text = path.read_text(encoding="utf-8")
         assert parse_yaml(text) == plain(load_yaml(text)), path.name
+
+
+@pytest.mark.parametrize("prefix", ["", "en/"])
+def test_home_page_marker_shows_only_the_national_lines(contacts_site, prefix):
+    html = (contacts_site / prefix / "index.html").read_text(encoding="utf-8")
+    block = html.split('<ul class="kb-lines')[1].split("</ul>")[0]
+    assert re.findall(r'href="(tel:[^"]+)"', block) == ["tel:1818", "tel:100", "tel:105", "tel:106", "tel:113"]
