@@ -431,3 +431,32 @@ def test_home_page_marker_shows_only_the_national_lines(contacts_site, prefix):
     html = (contacts_site / prefix / "index.html").read_text(encoding="utf-8")
     block = html.split('<ul class="kb-lines')[1].split("</ul>")[0]
     assert re.findall(r'href="(tel:[^"]+)"', block) == ["tel:1818", "tel:100", "tel:105", "tel:106", "tel:113"]
+
+
+def _marker_context(name, args, meta=None, lang="es"):
+    from scripts.markers import MarkerContext
+
+    return MarkerContext(name=name, args=args, lang=lang, src_uri="index.es.md", meta=meta or {},
+                         render=lambda template, **variables: {"template": template, **variables})
+
+
+def test_lineas_nacionales_ids_argument_keeps_working():
+    from scripts.contacts import render_national_lines
+    from scripts.markers import MarkerError
+
+    out = render_national_lines(_marker_context("lineas-nacionales", {"ids": "pnp-105,linea-100"}))
+    assert [(line["id"], line["href"]) for line in out["lines"]] == [("pnp-105", "tel:105"), ("linea-100", "tel:100")]
+    default = render_national_lines(_marker_context("lineas-nacionales", {}))
+    assert [line["id"] for line in default["lines"]] == ["linea-1818", "linea-100", "pnp-105", "samu-106", "minsa-113-5"]
+    with pytest.raises(MarkerError, match="unknown national line ids: nope"):
+        render_national_lines(_marker_context("lineas-nacionales", {"ids": "nope"}))
+
+
+def test_contactos_marker_needs_a_region():
+    from scripts.contacts import render_contacts
+    from scripts.markers import MarkerError
+
+    with pytest.raises(MarkerError, match="kb:contactos needs 'region:'"):
+        render_contacts(_marker_context("contactos", {}))
+    with pytest.raises(MarkerError, match="no contact file for region 'atlantida'"):
+        render_contacts(_marker_context("contactos", {}, {"region": "atlantida"}))
