@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from scripts.cli_pages import print_problems
@@ -23,7 +24,7 @@ def add_arguments(name, parser) -> None:
 def run_validate_contacts(args) -> int:
     """Schema and meaning of every contact file; exit 1 on any problem."""
     problems = validate_contacts(_contacts_dir(args), args.today)
-    return print_problems(problems, "All contact files are valid.")
+    return print_problems(problems, "All contact files are valid.", stream=sys.stdout)
 
 
 def run_report_contacts(args) -> int:

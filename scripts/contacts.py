@@ -37,10 +37,10 @@ from typing import Any, Iterable
 
 import yaml
 
-from scripts import DATA_DIR, ROOT
+from scripts import DATA_DIR, DEFAULT_LANGUAGE, ROOT
 from scripts.markers import MarkerContext, MarkerError, register
 from scripts.problems import Problem, relpath
-from scripts.yamlutil import LineDict, _construct_mapping, line_of, load_yaml_file
+from scripts.yamlutil import line_of, load_yaml
 
 CONTACTS_DIR = DATA_DIR / "contactos"
 SCHEMA_PATH = ROOT / "scripts" / "schemas" / "contact.schema.json"
@@ -69,29 +69,42 @@ URL_RE = re.compile(r"^https://[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(/[^\s<>\"']*)?$")
 
 
 # --- Loading ----------------------------------------------------------------
+# Two parsers, one meaning: data are read with the fast Rust parser `yaml_rs` (what pages,
+# exports and checks use); only a file that has problems is parsed again with PyYAML's
+# line-keeping loader, to name the line of each problem. A test checks that both parsers
+# give the same data for every real contact file. Without yaml_rs, PyYAML does both.
 
-class _FastLineLoader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):
-    """libyaml-backed loader that keeps line numbers (LineDict), for big directories."""
+try:
+    import yaml_rs as _yaml_rs
+except ImportError:  # pragma: no cover - fallback keeps the site buildable
+    _yaml_rs = None
+
+YAML_ERRORS: tuple[type[Exception], ...] = (yaml.YAMLError,) + ((_yaml_rs.YAMLDecodeError,) if _yaml_rs else ())
 
 
-_FastLineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def _load_text(text: str) -> Any:
-    return yaml.load(text, Loader=_FastLineLoader)
+def parse_yaml(text: str) -> Any:
+    """Plain data (dicts, lists, str, int, bool, date) from YAML text, fast."""
+    if _yaml_rs is not None:
+        return _yaml_rs.loads(text)
+    return yaml.load(text, Loader=yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader)
 
 
 @dataclass
 class ContactFile:
-    """One data file: its path, parsed data (LineDicts) and region slug."""
+    """One data file: its path, its text, its data (plain) and, on demand, LineDicts."""
 
     path: Path
     data: Any
     problems: list[Problem] = field(default_factory=list)
+    text: str = ""
+    _lined: Any = None
+    _shown: str = ""
 
     @property
     def shown(self) -> str:
-        return relpath(self.path)
+        if not self._shown:
+            self._shown = relpath(self.path)
+        return self._shown
 
     @property
     def region(self) -> str:
@@ -102,27 +115,42 @@ class ContactFile:
         entries = self.data.get("entries") if isinstance(self.data, dict) else None
         return entries if isinstance(entries, list) else []
 
+    def with_lines(self) -> "ContactFile":
+        """The same file parsed by PyYAML's LineLoader (LineDicts know their lines)."""
+        if self._lined is None:
+            self._lined = ContactFile(self.path, load_yaml(self.text), text=self.text)
+        return self._lined
+
 
 def load_contact_file(path: Path) -> dict[str, Any]:
-    """One contact file as data (LineDicts keep YAML line numbers); raise on bad shape."""
-    data = load_yaml_file(path)
+    """One contact file as plain data; raise MarkerError on a bad shape."""
+    data = parse_yaml(Path(path).read_text(encoding="utf-8"))
     if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
         raise MarkerError(f"{Path(path).name}: expected 'region:' and a list under 'entries:'")
     return data
+
+
+def _yaml_problem(path: Path, text: str) -> Problem:
+    """A syntax error, located by PyYAML (which reports line and reason)."""
+    try:
+        load_yaml(text)
+        reason, line = "the fast parser rejected it", None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        reason = getattr(error, "problem", None) or str(error).splitlines()[0]
+    return Problem(relpath(path), line, "", f"not valid YAML: {reason}", "fix the YAML syntax")
 
 
 def load_directory(contacts_dir: Path = CONTACTS_DIR) -> list[ContactFile]:
     """Every *.yml in the folder, parsed; YAML errors become Problems, never exceptions."""
     files = []
     for path in sorted(Path(contacts_dir).glob("*.yml")):
+        text = path.read_text(encoding="utf-8")
         try:
-            data = _load_text(path.read_text(encoding="utf-8"))
-            files.append(ContactFile(path, data))
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            line = mark.line + 1 if mark else None
-            files.append(ContactFile(path, None, [Problem(relpath(path), line, "", f"not valid YAML: {error}",
-                                                          "fix the YAML syntax")]))
+            files.append(ContactFile(path, parse_yaml(text), text=text))
+        except YAML_ERRORS:
+            files.append(ContactFile(path, None, [_yaml_problem(path, text)], text=text))
     return files
 
 
@@ -138,6 +166,7 @@ class Dial:
     short_code: bool
 
 
+@lru_cache(maxsize=65536)
 def parse_phone(number: str) -> Dial | None:
     """A national short code or a valid Peruvian number; None when it is neither."""
     import phonenumbers
@@ -180,6 +209,19 @@ def _validator(path: Path = SCHEMA_PATH):
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
+@lru_cache(maxsize=4)
+def _fast_validator(path: Path = SCHEMA_PATH):
+    """fastjsonschema (compiled) for the common case of valid data; None if unavailable."""
+    try:
+        import fastjsonschema
+    except ImportError:  # pragma: no cover
+        return None
+    schema = dict(load_schema(path))
+    schema["$schema"] = "http://json-schema.org/draft-07/schema#"   # same keywords, older draft name
+    schema.pop("$id", None)
+    return fastjsonschema.compile(schema)
+
+
 def labels(kind: str) -> dict[str, dict[str, str]]:
     """Labels {code: {es, en}} of a controlled list in the schema ('service_type', 'language')."""
     schema = load_schema()
@@ -190,12 +232,17 @@ def labels(kind: str) -> dict[str, dict[str, str]]:
 
 def _jsonable(value: Any) -> Any:
     """Plain JSON data for the schema: dates as ISO strings, LineDicts as dicts."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if kind is list:
+        return [_jsonable(v) for v in value]
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
     return value
 
 
@@ -241,14 +288,31 @@ def _schema_message(error) -> str:
 
 def schema_problems(cfile: ContactFile) -> list[Problem]:
     """Shape problems (JSON Schema), each at its YAML line."""
+    document = _jsonable(cfile.data)
+    fast = _fast_validator()
+    if fast is not None:
+        try:
+            fast(document)
+            return []
+        except Exception:  # noqa: BLE001 - any failure: let jsonschema explain it
+            pass
     problems = []
-    for error in sorted(_validator().iter_errors(_jsonable(cfile.data)), key=lambda e: list(map(str, e.absolute_path))):
+    for error in sorted(_validator().iter_errors(document), key=lambda e: list(map(str, e.absolute_path))):
         path = list(error.absolute_path)
         if error.validator in ("required", "dependentRequired"):
             line, name = _locate(cfile.data, path)
             missing = re.findall(r"'([^']+)' is a (?:required|dependency)", error.message)
             if error.validator == "required" and missing:
                 name = f"{name}.{missing[0]}" if name else missing[0]
+        elif error.validator == "additionalProperties":
+            line, name = _locate(cfile.data, path)
+            extra = re.findall(r"'([^']+)'", error.message.split("(")[-1])
+            node = cfile.data
+            for key in path:
+                node = node[key]
+            if extra and isinstance(node, dict):
+                line = line_of(node, extra[0]) or line
+                name = f"{name}.{extra[0]}" if name else extra[0]
         else:
             line, name = _locate(cfile.data, path)
         problems.append(Problem(cfile.shown, line, name, _schema_message(error),
@@ -311,8 +375,9 @@ def meaning_problems(cfile: ContactFile, today: dt.date) -> list[Problem]:
         # ubigeo and region agree
         ubigeo = entry.get("ubigeo")
         if expected_ubigeo and ubigeo is None:
-            problems.append(Problem(shown, where("id"), f"{eid}.ubigeo", "missing",
-                                    f"{cfile.region} has INEI code {expected_ubigeo!r}: write ubigeo: \"{expected_ubigeo}\""))
+            problems.append(Problem(shown, where("id"), f"{eid}.ubigeo",
+                                    f"missing: {REGIONS[cfile.region][1]} has INEI code {expected_ubigeo!r}",
+                                    f"write ubigeo: \"{expected_ubigeo}\""))
         elif expected_ubigeo and str(ubigeo) != expected_ubigeo:
             problems.append(Problem(shown, where("ubigeo"), f"{eid}.ubigeo",
                                     f"{str(ubigeo)!r} is not the INEI code of {REGIONS[cfile.region][1]} ({expected_ubigeo!r})",
@@ -321,7 +386,7 @@ def meaning_problems(cfile: ContactFile, today: dt.date) -> list[Problem]:
             problems.append(Problem(shown, where("ubigeo"), f"{eid}.ubigeo", "national entries have no ubigeo",
                                     "move the entry to its region's file"))
         # source
-        if not str(entry.get("source") or "").strip():
+        if "source" in entry and not str(entry.get("source") or "").strip():
             problems.append(Problem(shown, where("id"), f"{eid}.source", "every entry needs a source",
                                     "say where the datum comes from (publisher, date, FACTS.md section)"))
         # dates
@@ -333,6 +398,11 @@ def meaning_problems(cfile: ContactFile, today: dt.date) -> list[Problem]:
             problems.append(Problem(shown, where("verified_on"), f"{eid}.verified_on",
                                     f"{verified.isoformat()} is in the future (today is {today.isoformat()})",
                                     "use the date of the newest dated source"))
+        precision = entry.get("verified_precision")
+        if verified and precision in ("month", "year") and (verified.day != 1 or (precision == "year" and verified.month != 1)):
+            problems.append(Problem(shown, where("verified_precision"), f"{eid}.verified_precision",
+                                    f"{verified.isoformat()} is not the first day of its {precision}",
+                                    "a source dated only by month or year uses its first day"))
         # address of a confidential location
         if entry.get("confidential_location") and "address" in entry:
             problems.append(Problem(shown, where("address"), f"{eid}.address",
@@ -417,9 +487,16 @@ def validate_files(files: list[ContactFile], today: dt.date) -> list[Problem]:
         problems += cfile.problems
         if cfile.data is None:
             continue
-        problems += schema_problems(cfile)
-        problems += meaning_problems(cfile, today)
-    problems += cross_file_problems([f for f in files if f.data is not None])
+        found = schema_problems(cfile) + meaning_problems(cfile, today)
+        if found:  # parse again, keeping lines, to say where each problem is
+            lined = cfile.with_lines()
+            found = (schema_problems(lined) + meaning_problems(lined, today)) or found
+        problems += found
+    parsed = [f for f in files if f.data is not None]
+    cross = cross_file_problems(parsed)
+    if cross:
+        cross = cross_file_problems([f.with_lines() for f in parsed]) or cross
+    problems += cross
     return sorted(set(problems), key=lambda p: (p.path, p.line or 0, p.field, p.message))
 
 
@@ -447,6 +524,7 @@ def overdue_entries(contacts_dir: Path = CONTACTS_DIR, today: dt.date | None = N
     for cfile in load_directory(contacts_dir):
         if not isinstance(cfile.data, dict):
             continue
+        cfile = cfile.with_lines()
         for entry in cfile.entries:
             months = review_interval(cfile.data, entry)
             verified = _as_date(entry.get("verified_on"))
@@ -495,6 +573,8 @@ def _view(entry: dict, region: str, file_months: int, today: dt.date | None) -> 
             "hours": phone.get("hours"),
             "languages": list(phone.get("languages") or entry.get("languages") or []),
             "verified_on": pdate,
+            "verified_precision": phone.get("verified_precision") if phone.get("verified_on") else entry.get("verified_precision", "day"),
+            "own_date": bool(phone.get("verified_on")),
             "review_due": pdue,
             "stale": bool(today and pdue and pdue < today),
         })
@@ -522,6 +602,7 @@ def _view(entry: dict, region: str, file_months: int, today: dt.date | None) -> 
         "source": entry.get("source"),
         "source_url": entry.get("source_url"),
         "verified_on": verified,
+        "verified_precision": entry.get("verified_precision", "day"),
         "review_every_months": months,
         "review_due": due,
         "stale": stale,
@@ -578,10 +659,18 @@ def _today(ctx: MarkerContext) -> dt.date:
     return ctx.extra.get("today") or dt.date.today()
 
 
-def _format_date(value: dt.date | None, lang: str) -> str:
-    from scripts.dates import format_date
+def _format_date(value: dt.date | None, lang: str, precision: str = "day") -> str:
+    """A date as prose; month- or year-only dates shown as such ('noviembre de 2025', '2025')."""
+    from scripts.dates import MONTHS, format_date
 
-    return format_date(value, lang) if value else ""
+    if not value:
+        return ""
+    if precision == "year":
+        return str(value.year)
+    if precision == "month":
+        month = MONTHS[lang][value.month - 1]
+        return f"{month} de {value.year}" if lang == "es" else f"{month} {value.year}"
+    return format_date(value, lang)
 
 
 def card_data(view: dict, lang: str) -> dict:
@@ -597,8 +686,11 @@ def card_data(view: dict, lang: str) -> dict:
             "free": phone["free"], "available_24h": phone["available_24h"],
             "languages": [text(lang_labels.get(c, c), lang) for c in phone["languages"]
                           if phone["languages"] != view["languages"]],
-            "verified_on": _format_date(phone["verified_on"], lang) if phone["verified_on"] != view["verified_on"] else "",
-            "stale": phone["stale"],
+            "verified_on": (_format_date(phone["verified_on"], lang, phone["verified_precision"] or "day")
+                            if phone["own_date"] else ""),
+            "verified_exact": (phone["verified_precision"] or "day") == "day",
+            # the card's badge covers phones dated with the entry; flag only older numbers
+            "stale": phone["stale"] and phone["own_date"],
         })
     address = view["address"]
     return {
@@ -620,8 +712,9 @@ def card_data(view: dict, lang: str) -> dict:
         "confidential": view["confidential_location"],
         "source": view["source"],
         "source_url": view["source_url"],
-        "verified_on": _format_date(view["verified_on"], lang),
+        "verified_on": _format_date(view["verified_on"], lang, view["verified_precision"]),
         "verified_iso": view["verified_on"].isoformat() if view["verified_on"] else "",
+        "verified_exact": view["verified_precision"] == "day",
         "review_months": view["review_every_months"],
         "stale": view["stale"],
         "phones": phones,
@@ -678,27 +771,40 @@ def render_contacts(ctx: MarkerContext) -> str:
                       national=region == NATIONAL, has_number=has_number)
 
 
+def _page_href(ctx: MarkerContext, key: str, anchor: str = "") -> str:
+    """Relative link from the current page to another page (directory or .html URLs, /en/)."""
+    page, config = ctx.extra.get("page"), ctx.extra.get("config")
+    directory_urls = bool(config.get("use_directory_urls", True)) if config is not None else True
+    prefix = "" if ctx.lang == DEFAULT_LANGUAGE else f"{ctx.lang}/"
+    name = key[:-len("/index")] if key.endswith("/index") else key
+    target = f"{prefix}{name}/" if directory_urls else f"{prefix}{key}.html"
+    href = _relative_url(target, page.url) if page is not None else target
+    return f"{href}#{anchor}" if anchor else href
+
+
 @register("directorio")
 def render_directory(ctx: MarkerContext) -> str:
-    """Directory home: every region and a filter by region and by service type (no JS)."""
+    """Directory home: every region (vista=regiones) or every service type (vista=tipos), no JS."""
     today = _today(ctx)
     views = directory_views(_contacts_dir(ctx), today)
     type_labels = labels("service_type")
     regions = []
     for slug, (ubigeo, name) in sorted(REGIONS.items(), key=lambda item: item[1][1]):
-        entries = views.get(slug, [])
         regions.append({"slug": slug, "name": name, "ubigeo": ubigeo,
-                        "entries": [card_data(v, ctx.lang) for v in entries]})
+                        "href": _page_href(ctx, f"directorio/{slug}"),
+                        "entries": [card_data(v, ctx.lang) for v in views.get(slug, [])]})
     by_type: dict[str, list[dict]] = {}
     for slug, entries in views.items():
         for view in entries:
             card = card_data(view, ctx.lang)
-            card["region"] = slug
             card["region_name"] = REGIONS.get(slug, ("", ""))[1]
+            card["href"] = (_page_href(ctx, f"directorio/{slug}", view["id"]) if slug in REGIONS
+                            else f"#{view['id']}")
             by_type.setdefault(view["service_type"], []).append(card)
     types = [{"id": key, "label": text(label, ctx.lang), "entries": by_type[key]}
              for key, label in type_labels.items() if key in by_type]
-    return ctx.render("partials/kb-directory.html", regions=regions, types=types, lang=ctx.lang)
+    return ctx.render("partials/kb-directory.html", regions=regions, types=types, lang=ctx.lang,
+                      view=ctx.args.get("vista", "regiones"))
 
 
 @register("datos-abiertos")

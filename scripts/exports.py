@@ -215,9 +215,9 @@ def to_vcards(region: str, views: dict[str, list[dict]], lang: str) -> str:
 
 def read_vcards(payload: str) -> list[dict]:
     """Cards back from a .vcf (unfolded): {'FN': ..., 'TEL': [...], 'UID': ...}."""
-    unfolded = payload.replace("\r\n ", "")
+    unfolded = payload.replace("\r\n", "\n").replace("\n ", "")   # any newline convention
     cards, card = [], None
-    for line in unfolded.split("\r\n"):
+    for line in unfolded.split("\n"):
         if line == "BEGIN:VCARD":
             card = {"TEL": []}
         elif line == "END:VCARD" and card is not None:
