@@ -239,3 +239,12 @@ def test_checklist_prints_on_one_a4_page(browser, served_site, tmp_path, lang):
     page.close()
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"^Pages:\s+1$", info, re.M), info
+
+
+def test_identification_pages_follow_the_fixed_sections():
+    from scripts.structure import SECTION_RULES, check_structure
+
+    assert SECTION_RULES["identificacion"] == ("que-observar", "que-hacer", "fuentes")
+    pages = [p for p in load_pages(DOCS_DIR) if p.section == "identificacion"]
+    assert len(pages) == 22
+    assert [p.format() for page in pages for p in check_structure(page)] == []
