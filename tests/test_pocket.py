@@ -130,6 +130,21 @@ def test_fonts_are_embedded(guides, lang):
         assert line.split()[-5] == "yes", f"font not embedded: {line}"
 
 
+SAFE_MM = 5                                   # no word closer than this to the paper edge
+
+
+@pytest.mark.parametrize("region,lang", CASES)
+def test_nothing_is_cut_at_the_page_edge(guides, region, lang):
+    out = subprocess.run(["pdftotext", "-bbox", str(guides / pocket.pdf_name(region, lang)), "-"],
+                         check=True, capture_output=True, text=True).stdout
+    safe = SAFE_MM / MM_PER_PT
+    for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', out, re.S):
+        width, height = float(page.group(1)), float(page.group(2))
+        for box in re.finditer(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)', page.group(3)):
+            x0, y0, x1, y1 = map(float, box.groups()[:4])
+            assert safe <= x0 and x1 <= width - safe and safe <= y0 and y1 <= height - safe, box.group(5)
+
+
 def test_spanish_characters_survive(guides):
     text = pdf_text(guides / pocket.pdf_name("madre-de-dios", "es"))
     assert "Guía de bolsillo" in text and "Señales clave" in text and "Ñan" in text
@@ -292,3 +307,9 @@ def test_directory_filter_and_guide_drop_stale_and_shelter_address(tmp_path):
     assert "084 555 0111" in text and "Servicio verificado de prueba" in text
     assert "084 555 0112" not in text and "Servicio vencido de prueba" not in text
     assert "Jirón Escondido" not in text
+
+
+def test_offline_copy_says_guides_are_online_only(offline_site):
+    page = (offline_site / "guias-de-bolsillo" / "index.html").read_text(encoding="utf-8")
+    assert "esta copia no las incluye" in page and ".pdf" not in page
+    assert not (offline_site / pocket.PDF_DIR).exists()
