@@ -484,11 +484,11 @@ def _register_markers() -> None:
 
     @register("guia-region")
     def render_region_guide(ctx) -> str:
-        """The two PDFs (es, en) of the page's `region:` front-matter value."""
-        region = ctx.meta.get("region")
+        """The two PDFs (es, en) of `region=` or else the page's `region:` front matter."""
+        region = ctx.args.get("region") or ctx.meta.get("region")
         if region not in REGIONS:
-            raise MarkerError(f"kb:guia-region needs front matter 'region:' set to one of "
-                              f"{', '.join(REGIONS)} (got {region!r})")
+            raise MarkerError(f"kb:guia-region needs front matter 'region:' (or region=...) set to "
+                              f"one of {', '.join(REGIONS)} (got {region!r})")
         return ctx.render("partials/kb-pocket-region.html", **_marker_links(ctx, (region,)))
 
 

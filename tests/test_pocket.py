@@ -245,8 +245,16 @@ def test_region_marker_links_both_languages_of_the_page_region():
 def test_region_marker_without_region_front_matter_fails():
     with pytest.raises(MarkerError) as error:
         load_registry()["guia-region"](_context("guia-region", "es", "directorio/x/"))
-    assert str(error.value) == ("kb:guia-region needs front matter 'region:' set to one of "
-                                + ", ".join(pocket.REGIONS) + " (got None)")
+    assert str(error.value) == ("kb:guia-region needs front matter 'region:' (or region=...) set to "
+                                "one of " + ", ".join(pocket.REGIONS) + " (got None)")
+
+
+def test_region_marker_argument_names_the_national_edition():
+    context = _context("guia-region", "es", "directorio/")
+    context.args["region"] = "nacional"
+    html = load_registry()["guia-region"](context)
+    assert 'href="../guias-de-bolsillo/pdf/guia-bolsillo-nacional-es.pdf"' in html
+    assert "Edición nacional" in html
 
 
 # --- The real site -----------------------------------------------------------------------
