@@ -12,6 +12,7 @@ if str(ROOT) not in sys.path:
 
 from mkdocs.exceptions import PluginError  # noqa: E402
 
+from scripts import DEFAULT_LANGUAGE  # noqa: E402
 from scripts.pocket import GUIDES_ENV, PDF_DIR, PocketError, build_all, guides_enabled  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.pocket_guides")
@@ -19,6 +20,10 @@ log = logging.getLogger("mkdocs.hooks.pocket_guides")
 
 def on_post_build(config, **kwargs):
     """26 PDFs into site/guias-de-bolsillo/pdf/ (skipped without site_url or with POCKET_GUIDES=0)."""
+    # static-i18n runs this hook once per language (site/, then site/en/): the 26 guides
+    # (both languages) are written once, in the default-language pass, at the site root.
+    if config.theme["language"] != DEFAULT_LANGUAGE:
+        return
     site_url = config.get("site_url") or ""
     if not guides_enabled(site_url):
         log.info("pocket guides not built (no site_url, or %s=0)", GUIDES_ENV)
