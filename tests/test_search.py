@@ -47,5 +47,13 @@ def test_write_language_indexes_splits_merged_index(tmp_path):
 
 def test_point_config_base():
     html = '<script id="__config" type="application/json">{"annotate": null, "base": "../..", "x": 1}</script>'
-    assert '"base": "../../en"' in point_config_base(html, "en/")
-    assert '"base": "./en"' in point_config_base(html.replace("../..", "."), "en/")
+    assert '"base": "../../en/"' in point_config_base(html, "en/")
+    assert '"base": "./en/"' in point_config_base(html.replace("../..", "."), "en/")
+
+
+def test_sitemap_is_copied_to_each_language_root(tmp_path):
+    from scripts.search import copy_sitemap_per_language
+
+    (tmp_path / "sitemap.xml").write_text("<urlset/>", encoding="utf-8")
+    assert copy_sitemap_per_language(tmp_path, LANGS) == [tmp_path / "en" / "sitemap.xml"]
+    assert (tmp_path / "en" / "sitemap.xml").read_text(encoding="utf-8") == "<urlset/>"

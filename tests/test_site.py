@@ -81,7 +81,7 @@ def test_search_indexes_are_per_language_and_folded(built_site):
     assert any(d["title"] == "Protocolos de atención" for d in es["docs"])
     assert not any(d["title"] == "Protocolos de atención" for d in en["docs"])
     assert any("atencion" in d["title_folded"] for d in es["docs"])
-    assert '"base": "../../en"' in read(built_site, "en/protocolos/")
+    assert '"base": "../../en/"' in read(built_site, "en/protocolos/")
 
 
 def test_no_asset_from_another_host(built_site):

@@ -10,7 +10,7 @@ if str(ROOT) not in sys.path:
 
 from mkdocs.plugins import event_priority  # noqa: E402
 
-from scripts.search import point_config_base, write_language_indexes  # noqa: E402
+from scripts.search import copy_sitemap_per_language, point_config_base, write_language_indexes  # noqa: E402
 
 # locale -> URL prefix of that language's pages
 LANGUAGE_PREFIXES = {"es": "", "en": "en/"}
@@ -25,4 +25,6 @@ def on_post_page(output, page, config, **kwargs):
 @event_priority(-200)  # after static-i18n (merges indexes) and offline (writes .js)
 def on_post_build(config, **kwargs):
     """Split the merged index into search/ (es) and en/search/ (en), with folded fields."""
-    write_language_indexes(Path(config["site_dir"]), LANGUAGE_PREFIXES)
+    site_dir = Path(config["site_dir"])
+    write_language_indexes(site_dir, LANGUAGE_PREFIXES)
+    copy_sitemap_per_language(site_dir, LANGUAGE_PREFIXES)
