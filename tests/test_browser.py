@@ -120,3 +120,36 @@ def test_no_sideways_scroll_at_320px(page, site_url):
         page.goto(site_url + path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 320, f"{path or '/'} is {width}px wide at 320px"
+
+
+def test_skip_link_is_first_focusable_and_targets_content(page, site_url):
+    page.goto(site_url + "protocolos/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.className + ' ' + document.activeElement.getAttribute('href')")
+    assert focused.startswith("md-skip")
+    target = page.evaluate("document.activeElement.getAttribute('href')")
+    assert page.locator(target).count() == 1
+
+
+def test_print_shows_content_only_with_link_urls_and_open_details(page, site_url):
+    page.goto(site_url + "directorio/")
+    page.evaluate("""() => { const d = document.createElement('details');
+        d.innerHTML = '<summary>s</summary><p id="kb-hidden">oculto</p>';
+        const p = document.createElement('p');
+        p.innerHTML = '<a id="kb-ext" href="https://www.gob.pe/minsa">MINSA</a>';
+        document.querySelector('article').append(d, p); }""")
+    page.emulate_media(media="print")
+    hidden = page.evaluate("""() => ['.md-header', '.md-sidebar--primary', '.md-footer', '.md-banner']
+        .map(s => document.querySelector(s)).filter(Boolean)
+        .map(e => getComputedStyle(e).display)""")
+    assert set(hidden) == {"none"}
+    assert page.locator("#kb-hidden").is_visible()
+    after = page.evaluate("() => getComputedStyle(document.querySelector('#kb-ext'), '::after').content")
+    assert after == '" (https://www.gob.pe/minsa)"'
+
+
+def test_help_strip_leads_to_the_what_to_do_block_offline(page, offline_site):
+    page.goto((offline_site / "acerca" / "accesibilidad.html").as_uri())
+    page.locator("a.kb-help-strip").click()
+    assert page.url.endswith("index.html#que-hacer-ahora")
+    assert page.locator("#que-hacer-ahora").is_visible()
