@@ -123,3 +123,13 @@ def copy_sitemap_per_language(site_dir: Path, languages: dict[str, str]) -> list
         target.write_bytes(source.read_bytes())
         written.append(target)
     return written
+
+
+ALTERNATE_RE = re.compile(r'(<link rel="alternate" href=")([^"]+)(" hreflang="[a-z-]+">)')
+
+
+def absolute_alternates(html: str, page_url: str) -> str:
+    """Make `<link rel=alternate hreflang>` hrefs absolute (search engines ignore relative ones)."""
+    from urllib.parse import urljoin
+
+    return ALTERNATE_RE.sub(lambda m: m.group(1) + urljoin(page_url, m.group(2)) + m.group(3), html)

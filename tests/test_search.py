@@ -57,3 +57,11 @@ def test_sitemap_is_copied_to_each_language_root(tmp_path):
     (tmp_path / "sitemap.xml").write_text("<urlset/>", encoding="utf-8")
     assert copy_sitemap_per_language(tmp_path, LANGS) == [tmp_path / "en" / "sitemap.xml"]
     assert (tmp_path / "en" / "sitemap.xml").read_text(encoding="utf-8") == "<urlset/>"
+
+
+def test_alternate_links_become_absolute():
+    from scripts.search import absolute_alternates
+
+    html = '<link rel="alternate" href="../../protocolos/" hreflang="es">'
+    assert absolute_alternates(html, "https://example.org/guia/en/protocolos/") == (
+        '<link rel="alternate" href="https://example.org/guia/protocolos/" hreflang="es">')

@@ -148,3 +148,9 @@ def test_offline_zip_has_both_languages_and_search(tmp_path):
     for name in ("index.html", "en/index.html", "search/search_index.js", "en/search/search_index.js",
                  "assets/javascripts/iframe-worker/shim.js", "LEEME.txt"):
         assert top + name in names
+
+
+def test_hreflang_alternates_are_absolute_when_site_url_is_set(built_site):
+    en = read(built_site, "en/protocolos/")
+    assert '<link rel="alternate" href="https://example.org/guia/protocolos/" hreflang="es">' in en
+    assert '<link rel="canonical" href="https://example.org/guia/en/protocolos/">' in en
