@@ -121,3 +121,8 @@ def test_glossary_page_lists_every_term_with_an_anchor(built_site):
         for term in terms:
             assert f'<dt id="{term.id}">' in page
         assert html.escape(terms[0].definicion[lang], quote=True).replace("&#x27;", "&#39;") in page
+
+
+def test_every_acronym_used_in_the_site_is_defined():
+    """The real pages: any acronym without a glossary entry fails (python -m scripts check-glossary)."""
+    assert messages(check_glossary()) == []
