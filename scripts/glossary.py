@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from scripts import DATA_DIR, DOCS_DIR, LANGUAGES
-from scripts.pages import FENCE_RE, FRONT_MATTER_RE, iter_page_paths, split_language
+from scripts.pages import FENCE_RE, FRONT_MATTER_RE, iter_page_paths
 from scripts.problems import Problem, relpath
 from scripts.yamlutil import line_of, load_yaml_file
 
@@ -142,12 +142,25 @@ def siglas_for(terms: list[Term], lang: str) -> dict[str, Term]:
 # --- Tooltips --------------------------------------------------------------
 
 def abbreviation_block(terms: list[Term], lang: str) -> str:
-    """`*[CEM]: Centro Emergencia Mujer` lines for the `abbr` extension, one language."""
-    lines = []
-    for sigla, term in sorted(siglas_for(terms, lang).items()):
-        title = " ".join(term.termino[lang].split()).replace("]", ")")
-        lines.append(f"*[{sigla}]: {title}")
+    """`*[CEM]: Centro Emergencia Mujer` lines for the `abbr` extension, one language.
+
+    An acronym of the other language (VIH in an English page, quoting a Spanish title) gets
+    this language's term and acronym: `*[VIH]: Human immunodeficiency virus (HIV)`.
+    """
+    own = siglas_for(terms, lang)
+    lines = [f"*[{sigla}]: {_title(term.termino[lang])}" for sigla, term in sorted(own.items())]
+    for other in LANGUAGES:
+        for sigla, term in sorted(siglas_for(terms, other).items()):
+            if sigla not in own:
+                mine = f" ({term.sigla[lang]})" if term.sigla.get(lang) else ""
+                lines.append(f"*[{sigla}]: {_title(term.termino[lang])}{mine}")
+                own = {**own, sigla: term}
     return "\n".join(lines)
+
+
+def _title(text: str) -> str:
+    """One line, no closing bracket (it would end the abbreviation definition)."""
+    return " ".join(text.split()).replace("]", ")")
 
 
 def append_abbreviations(markdown: str, terms: list[Term], lang: str) -> str:
@@ -191,15 +204,14 @@ def check_glossary(docs_dir: Path = DOCS_DIR, glossary_file: Path | None = None)
     """Glossary problems, plus every acronym in a page or snippet that it does not define."""
     docs_dir = Path(docs_dir)
     terms, problems = load_glossary(glossary_file or docs_dir / "_data" / "glosario.yml")
-    known = {lang: siglas_for(terms, lang) for lang in LANGUAGES}
+    # An acronym of either language counts (an English page may quote a Spanish title).
+    known = {sigla for lang in LANGUAGES for sigla in siglas_for(terms, lang)}
     paths = list(iter_page_paths(docs_dir)) + sorted((docs_dir / "_includes").glob("*.md"))
     for path in paths:
-        pair = split_language(path.relative_to(docs_dir).as_posix())
-        langs = [pair[1]] if pair else list(LANGUAGES)
         body, start = _page_body(path)
         reported: set[str] = set()
         for line, word in find_acronyms(body, start):
-            if word in reported or any(word in known[lang] for lang in langs):
+            if word in reported or word in known:
                 continue
             reported.add(word)
             problems.append(Problem(relpath(path), line, "acronym",

@@ -76,7 +76,7 @@ def test_find_acronyms_skips_code_links_and_document_numbers():
 def test_check_names_file_and_line_of_undefined_acronyms():
     problems = check_glossary(FIXTURES / "docs_undefined", FIXTURES / "valid_glosario.yml")
     assert messages(problems) == [
-        "tests/fixtures/glossary/docs_undefined/protocolos/ejemplo.en.md:7: acronym: 'VIH' is not in the glossary"
+        "tests/fixtures/glossary/docs_undefined/protocolos/ejemplo.en.md:7: acronym: 'ONG' is not in the glossary"
         " → add it to docs/_data/glosario.yml (sigla) or spell it out",
         "tests/fixtures/glossary/docs_undefined/protocolos/ejemplo.es.md:10: acronym: 'DS' is not in the glossary"
         " → add it to docs/_data/glosario.yml (sigla) or spell it out",
@@ -96,9 +96,12 @@ def test_cli_exit_code(capsys):
 
 def test_abbreviation_block_is_per_language():
     terms, _ = load_glossary(FIXTURES / "valid_glosario.yml")
-    assert abbreviation_block(terms, "es") == "*[CEM]: Centro Emergencia Mujer\n*[VIH]: Virus de la inmunodeficiencia humana"
+    assert abbreviation_block(terms, "es") == ("*[CEM]: Centro Emergencia Mujer\n"
+                                              "*[VIH]: Virus de la inmunodeficiencia humana\n"
+                                              "*[HIV]: Virus de la inmunodeficiencia humana (VIH)")
     assert abbreviation_block(terms, "en") == ("*[CEM]: Centro Emergencia Mujer (women's emergency centre)\n"
-                                              "*[HIV]: Human immunodeficiency virus")
+                                              "*[HIV]: Human immunodeficiency virus\n"
+                                              "*[VIH]: Human immunodeficiency virus (HIV)")
     assert append_abbreviations("Texto\n\n", terms, "es").startswith("Texto\n\n*[CEM]:")
 
 
