@@ -40,13 +40,15 @@ NOT_PROSE_RES = (
     re.compile(r"https?://\S+"),
     re.compile(r"\{[^}]*\}"),
     re.compile(r"\d+(?:[-/.][A-Za-z0-9ÁÉÍÓÚÑáéíóúñ]+)+"),
+    re.compile(r"\bEE\.\s?UU\.|\bUS\$"),          # "EE. UU." and "US$": not acronyms to explain
 )
 ABBR_DEFINITION_RE = re.compile(r"^\*\[[^\]]+\]:")
 SNIPPET_LINE_RE = re.compile(r'^\s*-{1,}8<-{1,}\s')
-# Capitals that are not acronyms to explain: roman numerals, file formats, licence names
-# (CC BY, MIT) and the WCAG conformance level (AA).
+# Capitals that are not acronyms to explain: roman numerals, file formats, "ID card", licence
+# names (CC BY, MIT) and the WCAG conformance level (AA).
 ROMAN_RE = re.compile(r"^[IVX]+$")
-IGNORED_ACRONYMS = frozenset({"PDF", "URL", "HTML", "ISBN", "ISO", "QR", "CC", "BY", "MIT", "AA"})
+IGNORED_ACRONYMS = frozenset({"PDF", "URL", "HTML", "ISBN", "ISO", "QR", "CSV", "JSON", "ID",
+                              "CC", "BY", "MIT", "AA"})
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,13 @@ def load_glossary(path: Path = GLOSSARY_FILE) -> tuple[list[Term], list[Problem]
                     problems.append(Problem(shown, line_of(entry, name), f"{name}.{lang}", "missing",
                                             f"write the {lang} text"))
         siglas = _sigla_map(entry.get("sigla"))
+        one_language = isinstance(entry.get("sigla"), dict)   # {en: US}: no Spanish acronym
+        if one_language and not any(siglas.values()):
+            problems.append(Problem(shown, line_of(entry, "sigla"), "sigla", "empty",
+                                    "give the acronym in at least one language"))
         for lang, sigla in siglas.items():
+            if one_language and not sigla:
+                continue
             if "sigla" in entry and not SIGLA_RE.match(sigla):
                 problems.append(Problem(shown, line_of(entry, "sigla"), "sigla",
                                         f"not an acronym: {sigla!r}", "two or more capital letters, nothing else"))

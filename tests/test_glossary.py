@@ -24,9 +24,10 @@ def messages(problems):
 def test_valid_glossary_loads_every_term():
     terms, problems = load_glossary(FIXTURES / "valid_glosario.yml")
     assert problems == []
-    assert [t.id for t in terms] == ["cem", "vih", "trata-de-personas"]
+    assert [t.id for t in terms] == ["cem", "vih", "trata-de-personas", "estados-unidos"]
     assert terms[1].sigla == {"es": "VIH", "en": "HIV"}
     assert terms[0].sigla == {"es": "CEM", "en": "CEM"}
+    assert terms[3].sigla == {"es": "", "en": "US"}       # an acronym in one language only
 
 
 def test_missing_language_is_reported_with_line_and_field():
@@ -98,9 +99,11 @@ def test_abbreviation_block_is_per_language():
     terms, _ = load_glossary(FIXTURES / "valid_glosario.yml")
     assert abbreviation_block(terms, "es") == ("*[CEM]: Centro Emergencia Mujer\n"
                                               "*[VIH]: Virus de la inmunodeficiencia humana\n"
-                                              "*[HIV]: Virus de la inmunodeficiencia humana (VIH)")
+                                              "*[HIV]: Virus de la inmunodeficiencia humana (VIH)\n"
+                                              "*[US]: Estados Unidos")
     assert abbreviation_block(terms, "en") == ("*[CEM]: Centro Emergencia Mujer (women's emergency centre)\n"
                                               "*[HIV]: Human immunodeficiency virus\n"
+                                              "*[US]: United States\n"
                                               "*[VIH]: Human immunodeficiency virus (HIV)")
     assert append_abbreviations("Texto\n\n", terms, "es").startswith("Texto\n\n*[CEM]:")
 
