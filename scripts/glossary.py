@@ -209,7 +209,7 @@ def _page_body(path: Path) -> tuple[str, int]:
 
 
 def check_glossary(docs_dir: Path = DOCS_DIR, glossary_file: Path | None = None) -> list[Problem]:
-    """Glossary problems, plus every acronym in a page or snippet that it does not define."""
+    """Glossary problems, plus every acronym in a page, snippet or flow that it does not define."""
     docs_dir = Path(docs_dir)
     terms, problems = load_glossary(glossary_file or docs_dir / "_data" / "glosario.yml")
     # An acronym of either language counts (an English page may quote a Spanish title).
@@ -225,7 +225,36 @@ def check_glossary(docs_dir: Path = DOCS_DIR, glossary_file: Path | None = None)
             problems.append(Problem(relpath(path), line, "acronym",
                                     f"{word!r} is not in the glossary",
                                     "add it to docs/_data/glosario.yml (sigla) or spell it out"))
+    for path in sorted((docs_dir / "_data" / "flujos").glob("*.yml")):
+        reported = set()
+        for line, text in _flow_texts(path):
+            for _line, word in find_acronyms(text, line):
+                if word in reported or word in known:
+                    continue
+                reported.add(word)
+                problems.append(Problem(relpath(path), line, "acronym",
+                                        f"{word!r} is not in the glossary",
+                                        "add it to docs/_data/glosario.yml (sigla) or spell it out"))
     return problems
+
+
+def _flow_texts(path: Path) -> list[tuple[int, str]]:
+    """(line, text) of every step text and branch label of a flow file (shown on pages)."""
+    try:
+        flow = load_yaml_file(path)
+    except yaml.YAMLError:
+        return []                  # check-flows reports broken flow files
+    found = []
+    for step in (flow or {}).get("steps") or []:
+        if not isinstance(step, dict):
+            continue
+        for value in (step.get("text") or {}).values():
+            found.append((line_of(step, "text") or 1, str(value)))
+        for branch in step.get("branches") or []:
+            if isinstance(branch, dict):
+                for value in (branch.get("label") or {}).values():
+                    found.append((line_of(branch, "label") or 1, str(value)))
+    return found
 
 
 def run_check_glossary(args) -> int:

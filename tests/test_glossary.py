@@ -83,6 +83,8 @@ def test_check_names_file_and_line_of_undefined_acronyms():
         " → add it to docs/_data/glosario.yml (sigla) or spell it out",
         "tests/fixtures/glossary/docs_undefined/protocolos/ejemplo.es.md:10: acronym: 'UDAVIT' is not in the glossary"
         " → add it to docs/_data/glosario.yml (sigla) or spell it out",
+        "tests/fixtures/glossary/docs_undefined/_data/flujos/ejemplo.yml:6: acronym: 'ZZTOP' is not in the glossary"
+        " → add it to docs/_data/glosario.yml (sigla) or spell it out",
     ]
 
 
