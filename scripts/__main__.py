@@ -18,6 +18,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report-reviews": ("scripts.cli_pages:run_report_reviews", "pages overdue for review and stale translations (report only)"),
     "offline": ("scripts.offline:run_offline", "build the file:// copy and pack it as a dated zip"),
     "check-indicators": ("scripts.indicators:run_check_indicators", "the indicators data (docs/_data/indicadores.yml)"),
+    "check-flows": ("scripts.flows:run_check_flows", "decision-flow data in docs/_data/flujos/"),
+    "check-glossary": ("scripts.glossary:run_check_glossary", "the glossary is valid and defines every acronym used in a page"),
 }
 
 

@@ -10,6 +10,7 @@ from scripts.problems import Problem, relpath
 SECTION_RULES: dict[str, tuple[str, ...]] = {
     "protocolos": ("cuando-aplicar", "pasos", "que-no-hacer", "derivar-a", "base-normativa", "fuentes"),
     "identificacion": ("que-observar", "que-hacer", "fuentes"),
+    "marco-legal": ("que-dice", "que-significa-para-usted", "fuentes"),
 }
 
 
