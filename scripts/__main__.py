@@ -20,6 +20,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check-indicators": ("scripts.indicators:run_check_indicators", "the indicators data (docs/_data/indicadores.yml)"),
     "check-flows": ("scripts.flows:run_check_flows", "decision-flow data in docs/_data/flujos/"),
     "check-glossary": ("scripts.glossary:run_check_glossary", "the glossary is valid and defines every acronym used in a page"),
+    "validate-contacts": ("scripts.cli_contacts:run_validate_contacts", "schema and meaning of every contact file (phones, ubigeo, dates, ids)"),
+    "report-contacts": ("scripts.cli_contacts:run_report_contacts", "contacts whose verification is older than their review interval (report only)"),
 }
 
 

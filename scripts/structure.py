@@ -11,6 +11,7 @@ SECTION_RULES: dict[str, tuple[str, ...]] = {
     "protocolos": ("cuando-aplicar", "pasos", "que-no-hacer", "derivar-a", "base-normativa", "fuentes"),
     "identificacion": ("que-observar", "que-hacer", "fuentes"),
     "marco-legal": ("que-dice", "que-significa-para-usted", "fuentes"),
+    "directorio": ("llamar-ahora", "instituciones", "contexto", "instituciones-nacionales", "datos-abiertos", "fuentes"),
 }
 
 
