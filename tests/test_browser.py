@@ -159,3 +159,15 @@ def test_help_strip_leads_to_the_what_to_do_block_offline(page, offline_site):
     page.locator("a.kb-help-strip").click()
     assert page.url.endswith("index.html#que-hacer-ahora")
     assert page.locator("#que-hacer-ahora").is_visible()
+
+
+def test_no_sideways_scroll_at_320px_without_javascript(browser, site_url):
+    context = browser.new_context(viewport={"width": 320, "height": 640}, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        for path in ("", "protocolos/", "en/directorio/"):
+            page.goto(site_url + path)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 320, f"{path or '/'} is {width}px wide at 320px with JavaScript off"
+    finally:
+        context.close()
