@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report-reviews": ("scripts.cli_pages:run_report_reviews", "pages overdue for review and stale translations (report only)"),
     "offline": ("scripts.offline:run_offline", "build the file:// copy and pack it as a dated zip"),
     "check-links": ("scripts.cli_links:run_check_links", "every href/src of a built site: targets, anchors, language, tel, mailto, https"),
+    "check": ("scripts.check_all:run_check_all", "every check (pages, translations, contacts, glossary, links on a fresh build) with a summary"),
 }
 
 
