@@ -3,7 +3,7 @@
 MkDocs validates Markdown links only; hooks, templates and data add links MkDocs never sees.
 This module reads the built HTML (normal build with directory URLs, or the offline file://
 copy with .html URLs) and returns Problems. Network checks of external URLs live in
-`scripts.linkcheck_online`.
+`scripts.links_online`.
 """
 
 from __future__ import annotations
@@ -374,8 +374,8 @@ def check_link(page: ParsedPage, link: Link, site: SiteInfo, source_lang: str | 
     target_lang = page_language(target_page) if target_page else path_language(target)
     if link.switcher:
         if link.hreflang and target_lang and link.hreflang in LANGUAGES and target_lang != link.hreflang:
-            return (f"language switcher: hreflang={link.hreflang} but the target is a "
-                    f"{LANGUAGE_NAMES[target_lang]} page ({target})")
+            return (f"language switcher: hreflang={link.hreflang} but the target is the "
+                    f"{LANGUAGE_NAMES[target_lang]} page {target}")
     elif source_lang and target_lang and target_page and source_lang != target_lang:
         return (f"wrong language: {LANGUAGE_NAMES[source_lang]} page links to the "
                 f"{LANGUAGE_NAMES[target_lang]} page {target}")
