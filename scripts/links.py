@@ -8,6 +8,7 @@ copy with .html URLs) and returns Problems. Network checks of external URLs live
 
 from __future__ import annotations
 
+import functools
 import os
 import posixpath
 import re
@@ -40,6 +41,7 @@ MAILTO_ADDRESS_RE = re.compile(
     r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
 HOST_LABEL_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 WHITESPACE_RE = re.compile(r"\s+")
+SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 PARALLEL_FROM = 300                            # pages; below this one process is faster
 
 
@@ -155,11 +157,14 @@ class _LinkParser(HTMLParser):
 
 
 def parse_html(text: str, rel: str) -> ParsedPage:
-    """Anchors and links of one HTML document."""
+    """Anchors and links of one HTML document; a link repeated (menus, tables of contents) once."""
     parser = _LinkParser()
     parser.feed(text)
     parser.close()
-    return ParsedPage(rel, parser.lang, frozenset(parser.anchors), tuple(parser.links))
+    unique: dict[tuple[str, str, bool, str], Link] = {}
+    for link in parser.links:
+        unique.setdefault((link.url, link.attr, link.switcher, link.hreflang), link)
+    return ParsedPage(rel, parser.lang, frozenset(parser.anchors), tuple(unique.values()))
 
 
 def _parse_files(site_dir: str, rels: list[str]) -> list[ParsedPage]:
@@ -238,6 +243,7 @@ def page_language(page: ParsedPage) -> str | None:
 
 # --- checks of one URL ---------------------------------------------------------------
 
+@functools.lru_cache(maxsize=4096)
 def check_tel(url: str) -> str | None:
     """Why a tel: href is wrong, or None: E.164 Peruvian number or a known short code."""
     number = unquote(url[4:])
@@ -259,6 +265,7 @@ def check_tel(url: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def check_mailto(url: str) -> str | None:
     """Why a mailto: href is wrong, or None."""
     addresses = url[7:].split("?", 1)[0]
@@ -270,6 +277,7 @@ def check_mailto(url: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=16384)
 def check_external(url: str) -> str | None:
     """Why an external URL is wrong, or None: https, a real host name, no spaces."""
     if url.startswith("//"):
@@ -296,6 +304,9 @@ def check_external(url: str) -> str | None:
     if len(labels) < 2 or not all(HOST_LABEL_RE.match(label) for label in labels) or labels[-1].isdigit():
         return f"malformed host name {host!r}"
     return None
+
+
+SCHEME_CHECKS = {"tel": check_tel, "mailto": check_mailto, "http": check_external, "https": check_external}
 
 
 def is_external(url: str) -> bool:
@@ -336,38 +347,49 @@ def _resolve(page_rel: str, path: str, site: SiteInfo) -> tuple[str | None, str 
     return None, f"file not found ({rel})"
 
 
-def check_link(page: ParsedPage, link: Link, site: SiteInfo, source_lang: str | None) -> str | None:
-    """Why one link is wrong, or None."""
+def _scheme(url: str) -> str:
+    """The URL's scheme, lower case ('' for relative URLs); cheaper than urlsplit."""
+    match = SCHEME_RE.match(url)
+    return match.group(1).lower() if match else ""
+
+
+def check_link(page: ParsedPage, link: Link, site: SiteInfo, source_lang: str | None,
+               resolved: dict[tuple[str, str], tuple[str | None, str | None]] | None = None) -> str | None:
+    """Why one link is wrong, or None. `resolved` caches path resolution across pages."""
     url = link.url
-    lower = url.lower()
-    if lower.startswith("tel:"):
-        return check_tel(url)
-    if lower.startswith("mailto:"):
-        return check_mailto(url)
-    if lower.startswith("javascript:"):
-        return None if lower in THEME_PSEUDO_URLS else "javascript: link: does nothing without JavaScript"
-    if lower.startswith("data:"):
-        return "data: URL: put the file in docs/assets/ and link it"
-    if site.site_url and url.startswith(site.site_url):
-        if site.file_urls:
-            return "absolute link to the online site in the offline copy"
-        url = site.base_path + url[len(site.site_url):]
-    else:
-        parts = urlsplit(url)
-        if parts.scheme or url.startswith("//"):
-            if parts.scheme in ("http", "https") or url.startswith("//"):
-                return check_external(url)
-            return f"unsupported URL scheme {parts.scheme}:"
+    scheme = _scheme(url)
+    if scheme:
+        if site.site_url and url.startswith(site.site_url):
+            if site.file_urls:
+                return "absolute link to the online site in the offline copy"
+            url = site.base_path + url[len(site.site_url):]
+        elif scheme in SCHEME_CHECKS:
+            return SCHEME_CHECKS[scheme](url)
+        elif scheme == "javascript":
+            return None if url.lower() in THEME_PSEUDO_URLS else "javascript: link: does nothing without JavaScript"
+        elif scheme == "data":
+            return "data: URL: put the file in docs/assets/ and link it"
+        else:
+            return f"unsupported URL scheme {scheme}:"
+    elif url.startswith("//"):
+        return check_external(url)
     if not url:
         return "empty link"
     path, _, fragment = url.partition("#")
-    path = path.split("?", 1)[0]
-    if posixpath.basename(path) in IGNORED_TARGETS:
-        return None
+    if "?" in path:
+        path = path.split("?", 1)[0]
     if not path:
         target = page.rel
     else:
-        target, why = _resolve(page.rel, unquote(path), site)
+        if path.rsplit("/", 1)[-1] in IGNORED_TARGETS:
+            return None
+        key = (page.rel.rpartition("/")[0], path)
+        found = resolved.get(key) if resolved is not None else None
+        if found is None:
+            found = _resolve(page.rel, unquote(path) if "%" in path else path, site)
+            if resolved is not None:
+                resolved[key] = found
+        target, why = found
         if why:
             return why
     target_page = site.pages.get(target)
@@ -379,24 +401,28 @@ def check_link(page: ParsedPage, link: Link, site: SiteInfo, source_lang: str | 
     elif source_lang and target_lang and target_page and source_lang != target_lang:
         return (f"wrong language: {LANGUAGE_NAMES[source_lang]} page links to the "
                 f"{LANGUAGE_NAMES[target_lang]} page {target}")
-    fragment = unquote(fragment)
-    if fragment and target_page is not None and fragment not in target_page.anchors and fragment != "top":
-        return f"anchor #{fragment} not found in {target}"
+    if fragment and target_page is not None:
+        fragment = unquote(fragment) if "%" in fragment else fragment
+        if fragment not in target_page.anchors and fragment != "top":
+            return f"anchor #{fragment} not found in {target}"
     return None
 
 
-def check_page_links(page: ParsedPage, site: SiteInfo) -> list[Problem]:
+def check_page_links(page: ParsedPage, site: SiteInfo,
+                     resolved: dict[tuple[str, str], tuple[str | None, str | None]] | None = None
+                     ) -> list[Problem]:
     """Problems of one page; the same broken link repeated (menus, tables of contents) once."""
     problems: list[Problem] = []
     seen: set[tuple[str, str, str]] = set()
     lang = page_language(page)
     cache: dict[tuple[str, str, bool, str], str | None] = {}
+    resolved = {} if resolved is None else resolved
     for link in page.links:
         key = (link.url, link.attr, link.switcher, link.hreflang)
         if key in cache:
             why = cache[key]
         else:
-            why = cache[key] = check_link(page, link, site, lang)
+            why = cache[key] = check_link(page, link, site, lang, resolved)
         if why and (link.attr, link.url, why) not in seen:
             seen.add((link.attr, link.url, why))
             problems.append(Problem(page.rel, link.line, link.attr, f'{link.url} ("{link.text}"): {why}'))
@@ -406,8 +432,9 @@ def check_page_links(page: ParsedPage, site: SiteInfo) -> list[Problem]:
 def check_site(site: SiteInfo) -> list[Problem]:
     """Every problem of every page of a loaded build."""
     problems: list[Problem] = []
+    resolved: dict[tuple[str, str], tuple[str | None, str | None]] = {}
     for rel in sorted(site.pages):
-        problems += check_page_links(site.pages[rel], site)
+        problems += check_page_links(site.pages[rel], site, resolved)
     return problems
 
 
