@@ -1,6 +1,7 @@
 """`python -m scripts check`: every check of the project in one command, with a summary table.
 
-CHECKS is a registry anyone can append to: (name, "module:function"). The function is
+CHECKS is a registry anyone can append to: (name, "module:function"); several candidates
+may be given as "module:f1 | module:f2" (the first that exists runs). The function is
 called with the arguments it names among CONTEXT_NAMES (docs_dir, today, pages, site_dir,
 offline_site_dir…; the two builds are made only when a check asks for them) and returns
 list[Problem]. A module or function that does not exist yet is skipped with a note.
@@ -23,12 +24,14 @@ from scripts.problems import Problem
 CHECKS: list[tuple[str, str]] = [
     ("front matter and structure", "scripts.checks:check_pages"),
     ("translations", "scripts.check_all:check_translations"),
-    ("contacts", "scripts.contacts:validate_directory"),
-    ("glossary", "scripts.glossary:check_acronyms"),
+    ("contacts", "scripts.contacts:validate_directory | scripts.contacts:validate_contacts"),
+    ("glossary", "scripts.glossary:check_acronyms | scripts.glossary:check_glossary"),
+    ("flows", "scripts.flows:check_flows"),
+    ("indicators", "scripts.indicators:check_indicators"),
     ("links (site)", "scripts.check_all:check_site_links"),
     ("links (offline copy)", "scripts.check_all:check_offline_links"),
 ]
-CONTEXT_NAMES = ("docs_dir", "today", "pages", "data_dir", "site_dir", "offline_site_dir")
+CONTEXT_NAMES = ("docs_dir", "today", "pages", "data_dir", "contacts_dir", "site_dir", "offline_site_dir")
 SITE_URL = "https://example.org/kb/"     # any absolute URL: canonical/hreflang links get checked too
 OK, FAILED, SKIPPED, ERROR = "ok", "failed", "skipped", "error"
 
@@ -67,6 +70,9 @@ class Context:
 
     def _make_data_dir(self):
         return self.docs_dir / "_data"
+
+    def _make_contacts_dir(self):
+        return self.docs_dir / "_data" / "contactos"
 
     def _make_pages(self):
         from scripts.pages import load_pages
@@ -111,7 +117,17 @@ def check_offline_links(offline_site_dir: Path) -> list[Problem]:
 
 
 def resolve(target: str) -> tuple[Callable | None, str]:
-    """The function for "module:function", or (None, why it is missing)."""
+    """The first existing function among "module:f1 | module:f2", or (None, why)."""
+    whys = []
+    for candidate in target.split("|"):
+        function, why = _resolve_one(candidate.strip())
+        if function is not None:
+            return function, ""
+        whys.append(why)
+    return None, "; ".join(whys)
+
+
+def _resolve_one(target: str) -> tuple[Callable | None, str]:
     module_name, _, function_name = target.partition(":")
     try:
         module = importlib.import_module(module_name)

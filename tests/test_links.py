@@ -445,6 +445,8 @@ def test_run_checks_registry(tmp_path, monkeypatch):
         ("bad", "tests.test_links:_bad"),
         ("missing module", "scripts.no_such_module:check"),
         ("missing function", "scripts.links:no_such_function"),
+        ("first that exists", "scripts.links:no_such_function | tests.test_links:_bad"),
+        ("none exists", "scripts.links:nope | scripts.nope:check"),
         ("unknown parameter", "tests.test_links:_needs"),
         ("crash", "tests.test_links:_crash"),
     ]
@@ -454,6 +456,8 @@ def test_run_checks_registry(tmp_path, monkeypatch):
         ("bad", "failed", ""),
         ("missing module", "skipped", "scripts.no_such_module not available yet"),
         ("missing function", "skipped", "scripts.links.no_such_function not available yet"),
+        ("first that exists", "failed", ""),
+        ("none exists", "skipped", "scripts.links.nope not available yet; scripts.nope not available yet"),
         ("unknown parameter", "skipped", "cannot call tests.test_links:_needs: needs 'whatever'"),
         ("crash", "error", "RuntimeError: Aborted with 2 warnings in strict mode!"),
     ]
