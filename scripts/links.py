@@ -53,7 +53,7 @@ class Link(NamedTuple):
     attr: str
     url: str
     text: str
-    hreflang: str          # the hreflang attribute, or the switcher's language
+    hreflang: str          # the hreflang attribute (primary subtag), or ""
     switcher: bool         # language switcher / rel=alternate hreflang: crosses languages on purpose
 
 
@@ -95,6 +95,8 @@ class _LinkParser(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         if not attrs:
+            if tag == "a":                 # <a> without href: its </a> must not close a real link
+                self._open.append([0, None, []])
             return
         a = dict(attrs)
         if "id" in a and a["id"]:
@@ -106,11 +108,13 @@ class _LinkParser(HTMLParser):
         if tag == "img" and self._open and a.get("alt"):
             self._open[-1][2].append(a["alt"])
         if not LINK_ATTRS.intersection(a):
+            if tag == "a":
+                self._open.append([0, None, []])
             return
         line = self.getpos()[0]
-        if tag == "a" and "href" in a:
-            self._open.append([line, a, []])
-            for attr in ("src", "srcset", "poster"):    # unusual but possible
+        if tag == "a":
+            self._open.append([line, a if "href" in a else None, []])
+            for attr in ("src", "poster"):             # unusual on <a>, but followable
                 if attr in a:
                     self._add(line, tag, attr, a, self._label(tag, a))
             return
@@ -130,8 +134,9 @@ class _LinkParser(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "a" and self._open:
             line, a, parts = self._open.pop()
-            text = _clean_text("".join(parts)) or _clean_text(a.get("aria-label") or a.get("title") or "")
-            self._add(line, "a", "href", a, text or "<a>")
+            if a is not None:
+                text = _clean_text("".join(parts)) or _clean_text(a.get("aria-label") or a.get("title") or "")
+                self._add(line, "a", "href", a, text or "<a>")
             if self._open:                 # nested links: the outer text includes the inner one
                 self._open[-1][2].append(" ".join(parts))
 
@@ -187,7 +192,8 @@ def scan_site(site_dir: Path) -> tuple[frozenset[str], frozenset[str]]:
 
 def parse_site(site_dir: Path, rels: list[str], workers: int | None = None) -> dict[str, ParsedPage]:
     """Parse every page; in parallel processes for big sites (html.parser is CPU-bound)."""
-    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if workers is None:
+        workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     if workers <= 1 or len(rels) < PARALLEL_FROM:
         return {p.rel: p for p in _parse_files(str(site_dir), rels)}
     size = max(1, len(rels) // (workers * 4))

@@ -238,10 +238,12 @@ def test_external(url, why):
 
 def test_parser_reads_ids_names_and_nested_text():
     parsed = parse_html('<html lang="en-GB"><p id="a"><a name="b" href="#a">One <b>two</b></a>'
+                        '<a href="#c">Three <a name="c"></a>four <a>five</a></a>'
                         '<a href="#b">unclosed', "x.html")
     assert parsed.lang == "en"
-    assert parsed.anchors == {"a", "b"}
-    assert [(l.url, l.text) for l in parsed.links] == [("#a", "One two"), ("#b", "unclosed")]
+    assert parsed.anchors == {"a", "b", "c"}
+    assert [(l.url, l.text) for l in parsed.links] == [
+        ("#a", "One two"), ("#c", "Three four five"), ("#b", "unclosed")]
 
 
 # --- the real site ---------------------------------------------------------------------
