@@ -504,3 +504,13 @@ def test_check_command_on_the_real_project(capsys):
     assert {c["name"]: c["status"] for c in data["checks"]}["links (site)"] == "ok"
     assert {c["name"]: c["status"] for c in data["checks"]}["links (offline copy)"] == "ok"
     assert code == (0 if data["ok"] else 1)
+
+
+def test_parallel_parsing_gives_the_same_pages(tmp_path, monkeypatch):
+    from scripts import links
+
+    site = write_site(tmp_path, good_site())
+    rels = ["index.html", "acerca/index.html", "en/index.html", "en/acerca/index.html"]
+    serial = links.parse_site(site, rels, workers=1)
+    monkeypatch.setattr(links, "PARALLEL_FROM", 1)
+    assert links.parse_site(site, rels, workers=2) == serial
