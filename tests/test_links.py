@@ -252,6 +252,13 @@ def test_real_site_has_no_broken_links(built_site):
     assert format_all(check_links(built_site)) == []
 
 
+def test_dropping_bare_tags_changes_nothing_on_the_real_site(built_site, offline_site):
+    pages = sorted(built_site.rglob("*.html")) + sorted(offline_site.rglob("*.html"))
+    for path in pages:
+        text = path.read_text(encoding="utf-8")
+        assert parse_html(text, "x.html") == parse_html(text, "x.html", drop_bare_tags=False), path
+
+
 def test_real_offline_copy_has_no_broken_links(offline_site):
     assert load_site(offline_site).file_urls
     assert format_all(check_links(offline_site)) == []
