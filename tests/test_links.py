@@ -250,11 +250,7 @@ def test_parser_reads_ids_names_and_nested_text():
 
 # Reported to the lead, not the checker's to fix: FACTS §8 gives only http:// addresses for
 # S19 (IDEHPUCP) and S36 (CHS Alternativo). Delete each line once brief.yml has an https URL.
-KNOWN_HTTP_SOURCES = {
-    "http://idehpucp.pucp.edu.pe/opinion/la-modificacion-del-tipo-penal-en-el-delito-de-trata-de-personas/",
-    "http://chsalternativo.org/reportealternativo/2015/11/12/boletin-n-174-la-trata-de-personas-es-vista-"
-    "como-un-hecho-policial-y-un-tema-de-salud-muy-puntual-el-dia-del-rescate",
-}
+KNOWN_HTTP_SOURCES: set[str] = set()   # sources FACTS gives only as http:// (none today)
 
 
 def unexpected(problems: list[Problem]) -> list[str]:
