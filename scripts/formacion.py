@@ -214,6 +214,10 @@ def extract_answers(markdown: str) -> list[Answer]:
             heading, number, question = HEADING_ID_RE.sub("", head.group(2)).strip(), None, ""
         elif item:
             number, question = int(item.group(1)), item.group(2).strip()
+            while i + 1 < len(lines) and lines[i + 1].strip() and lines[i + 1][:1].isspace() \
+                    and not ANSWER_RE.match(lines[i + 1]):
+                i += 1
+                question += " " + lines[i].strip()
         elif line and not line[0].isspace() and not block:
             number, question = None, ""
         if block:
