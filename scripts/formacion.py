@@ -15,7 +15,7 @@ from pathlib import Path
 
 from scripts import DATA_DIR, DOCS_DIR
 from scripts.markers import MarkerContext, MarkerError, register
-from scripts.pages import FENCE_RE, HEADING_ID_RE, HEADING_RE, Page, load_pages, parse_page
+from scripts.pages import FENCE_RE, HEADING_ID_RE, HEADING_RE, Page, iter_page_paths, parse_page
 from scripts.yamlutil import load_yaml_file
 
 READINGS_FILE = DATA_DIR / "formacion" / "lecturas.yml"
@@ -108,6 +108,17 @@ def catalogue_keys(pages: list[Page], sections: list[str]) -> list[str]:
 
 # --- Markers ------------------------------------------------------------------
 
+_PARSED: dict[tuple[str, int], Page] = {}
+
+
+def _parse(path: Path, docs_dir: Path) -> Page:
+    """parse_page, cached per file version: lists on many pages read the same files."""
+    key = (str(path), path.stat().st_mtime_ns)
+    if key not in _PARSED:
+        _PARSED[key] = parse_page(path, docs_dir)
+    return _PARSED[key]
+
+
 def _resolve(ctx: MarkerContext, keys: list[str]) -> list[Reading]:
     """Title (target page front matter) and relative link of each key, in this language."""
     from mkdocs.utils import get_relative_url
@@ -121,14 +132,15 @@ def _resolve(ctx: MarkerContext, keys: list[str]) -> list[Reading]:
         target = files.get_file_from_path(src)
         if target is None or not (docs_dir / src).is_file():
             raise MarkerError(f"page '{key}' not found: there is no docs/{src}")
-        title = str(parse_page(docs_dir / src, docs_dir).meta.get("title") or key)
+        title = str(_parse(docs_dir / src, docs_dir).meta.get("title") or key)
         readings.append(Reading(key, title, get_relative_url(target.url, page.url), key.split("/")[0]))
     return readings
 
 
 def _pages(ctx: MarkerContext) -> list[Page]:
     docs_dir = Path(ctx.extra["config"]["docs_dir"]) if "config" in ctx.extra else DOCS_DIR
-    return [p for p in load_pages(docs_dir) if p.lang == ctx.lang]
+    pages = [_parse(path, docs_dir) for path in iter_page_paths(docs_dir)]
+    return [p for p in pages if p.lang == ctx.lang]
 
 
 @register("lecturas")
@@ -179,7 +191,7 @@ def _section_labels(ctx: MarkerContext, sections: list[str]) -> dict[str, str]:
     for section in sections:
         index = docs_dir / section / f"index.{ctx.lang}.md"
         if index.is_file():
-            labels[section] = str(parse_page(index, docs_dir).meta.get("title") or section)
+            labels[section] = str(_parse(index, docs_dir).meta.get("title") or section)
     return labels
 
 
