@@ -120,6 +120,9 @@
     result.appendChild(tools);
     result.hidden = false;
     document.body.classList.add("kb-milista--list");
+    // Whoever opens a shared link sees the list first, right under the page title.
+    var heading = document.querySelector(".md-content__inner > h1");
+    if (heading) { heading.insertAdjacentElement("afterend", result); }
     // Keep the list when switching language (same keys, other language's page).
     Array.prototype.forEach.call(document.querySelectorAll("a[hreflang]"), function (a) {
       var href = a.getAttribute("href");
