@@ -28,9 +28,11 @@ ANSWER_RE = re.compile(r"^(?P<indent>[ \t]*)\?\?\?\+?[ \t]+[\w-]+(?:[ \t]+[\w-]+
 ORDERED_RE = re.compile(r"^(\d+)\.[ \t]+(.*)$")
 STRINGS = {
     "es": {"total": "Tiempo total de lectura", "answer_key": "Clave de respuestas", "question": "pregunta",
-           "list_title": "Título de la lista (opcional)", "make_link": "Crear la lista y su enlace"},
+           "list_title": "Título de la lista (opcional)",
+           "empty": "Todavía no hay páginas para este público.", "make_link": "Crear la lista y su enlace"},
     "en": {"total": "Total reading time", "answer_key": "Answer key", "question": "question",
-           "list_title": "Title of the list (optional)", "make_link": "Make the list and its link"},
+           "list_title": "Title of the list (optional)",
+           "empty": "There are no pages for this audience yet.", "make_link": "Make the list and its link"},
 }
 
 
@@ -161,8 +163,8 @@ def render_role_list(ctx: MarkerContext) -> str:
         raise MarkerError(f"unknown role '{role}': use one of {', '.join(ROLES)}")
     order = load_order()
     keys = role_keys(_pages(ctx), role, order["orden"], order["secciones"])
-    if not keys:
-        raise MarkerError(f"no page has audience '{role}' in {', '.join(order['secciones'])}")
+    if not keys:  # content not written yet: say so rather than stop the build
+        return ctx.render("partials/kb-readings.html", readings=[], t=STRINGS[ctx.lang], total_keys="")
     return ctx.render("partials/kb-readings.html", readings=_resolve(ctx, keys),
                       t=STRINGS[ctx.lang], total_keys=" ".join(keys))
 
