@@ -9,6 +9,7 @@ its time (hook overrides/hooks/formacion.py, event `on_page_context`).
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -182,8 +183,21 @@ def render_catalogue(ctx: MarkerContext) -> str:
     # Assets are built once at the site root (static-i18n leaves them out of /en/ builds).
     if not (Path(ctx.extra["config"]["docs_dir"]) / SCRIPT).is_file():
         raise MarkerError(f"missing docs/{SCRIPT}")
+    redirects = ctx.extra["config"].plugins.get("redirects")
+    moved = moved_keys(redirects.config.get("redirect_maps") or {} if redirects else {})
     return ctx.render("partials/kb-catalogue.html", groups=[g for g in groups if g[2]], lang=ctx.lang,
-                      t=STRINGS[ctx.lang], script_href=get_relative_url(SCRIPT, ctx.extra["page"].url))
+                      t=STRINGS[ctx.lang], script_href=get_relative_url(SCRIPT, ctx.extra["page"].url),
+                      moved=json.dumps(moved, sort_keys=True))
+
+
+def moved_keys(redirect_maps: dict[str, str]) -> dict[str, str]:
+    """Old page key -> new page key, so a list link made before a move still works."""
+    moved = {}
+    for old, new in redirect_maps.items():
+        target = str(new).partition("#")[0]
+        if old.endswith(".md") and target.endswith(".md") and "://" not in target:
+            moved[old[:-3]] = target[:-3]
+    return moved
 
 
 def _section_labels(ctx: MarkerContext, sections: list[str]) -> dict[str, str]:

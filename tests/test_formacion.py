@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from scripts.formacion import (ROLES, extract_answers, fill_reading_times, format_minutes, role_keys,
-                               sort_keys)
+from scripts.formacion import (ROLES, extract_answers, fill_reading_times, format_minutes, moved_keys,
+                               role_keys, sort_keys)
 from scripts.pages import Page
 from tests.conftest import serve
 
@@ -55,6 +55,10 @@ def test_role_list_comes_from_audience_in_the_given_order():
     keys = role_keys(pages, "medicina", ["protocolos/b"], ["identificacion", "protocolos"])
     assert keys == ["protocolos/b", "identificacion/a", "identificacion/z"]
     assert sort_keys(["b/x", "a/y"], [], ["a", "b"]) == ["a/y", "b/x"]
+
+
+def test_moved_pages_map_old_list_keys_to_new_ones():
+    assert moved_keys({"a/vieja.md": "a/nueva.md#x", "b/x.md": "https://example.org/"}) == {"a/vieja": "a/nueva"}
 
 
 def test_answers_are_collected_with_their_question_and_heading():

@@ -128,3 +128,7 @@ def test_redirect_plugin_writes_both_languages(docs_copy, tmp_path):
     assert 'content="0; url=../casos/#caso-tumbes"' in es
     assert 'content="0; url=../casos/#caso-tumbes"' in en
     assert (site / "en" / "formacion" / "casos" / "index.html").is_file()
+    # lists shared before the move still find the page
+    for lang in ("", "en/"):
+        catalogue = (site / f"{lang}formacion" / "mi-lista" / "index.html").read_text(encoding="utf-8")
+        assert 'data-moved="{&#34;formacion/vieja&#34;: &#34;formacion/casos&#34;}"' in catalogue

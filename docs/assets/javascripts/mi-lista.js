@@ -135,7 +135,10 @@
     function (node) { node.hidden = false; });
 
   var params = new URLSearchParams(location.search);
-  var keys = (params.get("p") || "").split(",").map(function (k) { return k.trim(); })
+  // Pages moved since the link was made (redirects in mkdocs.yml): old key -> new key.
+  var moved = {};
+  try { moved = JSON.parse(root.getAttribute("data-moved") || "{}"); } catch (e) { moved = {}; }
+  var keys = (params.get("p") || "").split(",").map(function (k) { k = k.trim(); return moved[k] || k; })
     .filter(function (k, i, all) { return k && all.indexOf(k) === i; });
   var title = (params.get("t") || "").trim();
   if (titleInput) { titleInput.value = title; }
