@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report-contacts": ("scripts.cli_contacts:run_report_contacts", "contacts whose verification is older than their review interval (report only)"),
     "check-links": ("scripts.cli_links:run_check_links", "every href/src of a built site: targets, anchors, language, tel, mailto, https"),
     "check": ("scripts.check_all:run_check_all", "every check (pages, translations, contacts, glossary, links on a fresh build) with a summary"),
+    "check-urls": ("scripts.urls:run_check_urls", "every published URL still opens (page or redirect); --update adds new pages"),
 }
 
 
