@@ -127,3 +127,17 @@ def test_protocol_fits_320px_and_passes_axe(page, site_url, slug, lang):
     violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result.response["violations"]
                   if v["id"] not in AXE_KNOWN_THEME_ISSUES]
     assert violations == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", LANGS)
+def test_diagram_renders_offline_from_file_urls_without_other_hosts(page, offline_site, lang):
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto((offline_site / LANGS[lang] / "protocolos" / "primer-contacto.html").as_uri())
+    svg = page.locator("svg.kb-flow__svg")
+    assert svg.count() == 1
+    box = svg.bounding_box()
+    assert box is not None and 300 <= box["width"] <= 360 and box["height"] > 500
+    assert page.locator("ol.kb-flow__list > li").count() == 13
+    assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
