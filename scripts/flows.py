@@ -40,8 +40,8 @@ STRINGS = {
 # Drawing constants (SVG user units; the viewBox scales to the column width).
 WIDTH = 360
 MARGIN = 6
-FONT = 14                 # step text
-LINE_H = 18
+FONT = 15                 # step text
+LINE_H = 19
 LABEL_FONT = 12           # branch labels
 PAD_Y = 9
 PAD_X = 10
