@@ -9,6 +9,9 @@ from scripts.problems import Problem, relpath
 # Section owners set their own rule here (see CONTRIBUTING.md).
 SECTION_RULES: dict[str, tuple[str, ...]] = {
     "protocolos": ("cuando-aplicar", "pasos", "que-no-hacer", "derivar-a", "base-normativa", "fuentes"),
+    "identificacion": ("que-observar", "que-hacer", "fuentes"),
+    "marco-legal": ("que-dice", "que-significa-para-usted", "fuentes"),
+    "directorio": ("llamar-ahora", "instituciones", "contexto", "instituciones-nacionales", "datos-abiertos", "fuentes"),
 }
 
 

@@ -1,0 +1,253 @@
+"""Open data: the whole directory as HSDS-shaped JSON, as CSV, and one vCard file per region.
+
+The build writes these into site/directorio/datos/ (overrides/hooks/contacts.py); the
+directory pages link to them (`<!-- kb:datos-abiertos -->`). `read_*` functions parse the
+files back, so tests can check that exports round-trip and that counts equal the data.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+from scripts.contacts import (CONTACTS_DIR, EXPORT_DIR, NATIONAL, REGIONS, directory_views, labels,
+                              text)
+
+HSDS_VERSION = "3.0"
+PROFILE = "pe-trata-salud (HSDS 3.0 + x_ fields: es/en text, region, source, review)"
+JSON_NAME = "directorio.json"
+CSV_NAME = "directorio.csv"
+CSV_FIELDS = ("id", "region", "ubigeo", "service_type", "name_es", "name_en", "organization_es",
+              "organization_en", "description_es", "description_en", "phones", "phones_tel",
+              "emails", "url", "languages", "available_24h", "hours_es", "hours_en", "address",
+              "confidential_location", "service_area_es", "service_area_en", "verified_on",
+              "review_every_months", "source", "source_url")
+LANGS = ("es", "en")
+
+
+def vcard_name(region: str, lang: str) -> str:
+    """File name of a region's vCard file in one language."""
+    return f"contactos-{region}.{lang}.vcf"
+
+
+def export_names(region: str | None = None) -> list[dict]:
+    """Files a page links to: JSON and CSV, plus the vCards (one region's, or all)."""
+    names = [
+        {"file": JSON_NAME, "format": "JSON (HSDS)", "label": {"es": "Todo el directorio", "en": "The whole directory"}},
+        {"file": CSV_NAME, "format": "CSV", "label": {"es": "Todo el directorio", "en": "The whole directory"}},
+    ]
+    regions = [region] if region else list(REGIONS)
+    for slug in regions:
+        for lang in LANGS:
+            names.append({"file": vcard_name(slug, lang), "format": "vCard",
+                          "vcard_lang": lang, "region": REGIONS[slug][1],
+                          "label": {"es": f"Contactos de {REGIONS[slug][1]} para el teléfono",
+                                    "en": f"{REGIONS[slug][1]} contacts for your phone"}})
+    return names
+
+
+# --- JSON (HSDS-shaped) -------------------------------------------------------------
+
+def _iso(value) -> str | None:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def hsds_service(view: dict) -> dict:
+    """One entry as an HSDS 3.0 `service`, with nested organisation, location and phones."""
+    lang_labels = labels("language")
+    service = {
+        "id": view["id"],
+        "name": text(view["name"], "es"),
+        "description": text(view["description"], "es"),
+        "status": "active",
+        "url": view["url"],
+        "email": view["emails"][0] if view["emails"] else None,
+        "assured_date": _iso(view["verified_on"]),
+        "organization": {"id": f"org-{view['id']}", "name": text(view["organization"] or view["name"], "es")},
+        "phones": [{
+            "id": f"{view['id']}-tel-{i}",
+            "number": p["number"],
+            "type": p["type"],
+            "description": text(p["description"], "es") or None,
+            "languages": [{"code": c, "name": text(lang_labels.get(c, c), "es")} for c in p["languages"]],
+            "x_tel": p["href"],
+            "x_e164": p["e164"],
+            "x_short_code": p["short_code"],
+            "x_free": p["free"],
+            "x_available_24h": p["available_24h"],
+            "x_verified_on": _iso(p["verified_on"]),
+        } for i, p in enumerate(view["phones"])],
+        "languages": [{"code": c, "name": text(lang_labels.get(c, c), "es")} for c in view["languages"]],
+        "service_areas": [{"id": f"{view['id']}-area", "name": text(view["service_area"], "es")}] if view["service_area"] else [],
+        "schedules": [{"id": f"{view['id']}-horario",
+                       "description": "24 horas" if view["available_24h"] else text(view["hours"], "es") or None}],
+        "location": {
+            "id": f"{view['id']}-lugar",
+            "location_type": "redacted" if view["confidential_location"] else ("physical" if view["address"] else "virtual"),
+            "external_identifier": view["ubigeo"],
+            "external_identifier_type": "ubigeo" if view["ubigeo"] else None,
+            "addresses": [{"address_1": view["address"]["address_1"], "city": view["address"]["city"],
+                           "state_province": view["address"].get("state_province", ""), "country": "PE",
+                           "address_type": "physical"}] if view["address"] else [],
+        },
+        "x_region": view["region"],
+        "x_service_type": view["service_type"],
+        "x_hotline": view["hotline"],
+        "x_text": {key: view[key] for key in ("name", "organization", "description", "notes",
+                                              "service_area", "hours", "languages_note") if view[key]},
+        "x_available_24h": view["available_24h"],
+        "x_confidential_location": view["confidential_location"],
+        "x_source": view["source"],
+        "x_source_url": view["source_url"],
+        "x_review_every_months": view["review_every_months"],
+    }
+    return service
+
+
+def to_json(views: dict[str, list[dict]], generated: dt.date) -> str:
+    """The whole directory as one HSDS-shaped JSON document."""
+    services = [hsds_service(v) for region in views for v in views[region]]
+    document = {"hsds_version": HSDS_VERSION, "profile": PROFILE, "generated": generated.isoformat(),
+                "count": len(services), "services": services}
+    return json.dumps(document, ensure_ascii=False, indent=1)
+
+
+def read_json(payload: str) -> list[dict]:
+    """Services back from the JSON export."""
+    return json.loads(payload)["services"]
+
+
+# --- CSV --------------------------------------------------------------------------
+
+def csv_row(view: dict) -> dict:
+    """One entry as a flat CSV row (lists joined with ' | ')."""
+    address = view["address"]
+    return {
+        "id": view["id"], "region": view["region"], "ubigeo": view["ubigeo"] or "",
+        "service_type": view["service_type"],
+        "name_es": text(view["name"], "es"), "name_en": text(view["name"], "en"),
+        "organization_es": text(view["organization"], "es"), "organization_en": text(view["organization"], "en"),
+        "description_es": text(view["description"], "es"), "description_en": text(view["description"], "en"),
+        "phones": " | ".join(p["number"] for p in view["phones"]),
+        "phones_tel": " | ".join(p["href"] for p in view["phones"]),
+        "emails": " | ".join(view["emails"]), "url": view["url"] or "",
+        "languages": " | ".join(view["languages"]),
+        "available_24h": "true" if view["available_24h"] else "false",
+        "hours_es": text(view["hours"], "es"), "hours_en": text(view["hours"], "en"),
+        "address": f"{address['address_1']}, {address['city']}" if address else "",
+        "confidential_location": "true" if view["confidential_location"] else "false",
+        "service_area_es": text(view["service_area"], "es"), "service_area_en": text(view["service_area"], "en"),
+        "verified_on": _iso(view["verified_on"]) or "", "review_every_months": str(view["review_every_months"]),
+        "source": view["source"] or "", "source_url": view["source_url"] or "",
+    }
+
+
+def to_csv(views: dict[str, list[dict]]) -> str:
+    """The whole directory as CSV (UTF-8, header row, one row per entry)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS, lineterminator="\r\n")
+    writer.writeheader()
+    for region in views:
+        for view in views[region]:
+            writer.writerow(csv_row(view))
+    return buffer.getvalue()
+
+
+def read_csv(payload: str) -> list[dict]:
+    """Rows back from the CSV export."""
+    return list(csv.DictReader(io.StringIO(payload)))
+
+
+# --- vCard 3.0 (imports on Android and iPhone) ------------------------------------------
+
+def _escape(value: str) -> str:
+    return (value.replace("\\", "\\\\").replace("\n", "\\n").replace(",", "\\,").replace(";", "\\;"))
+
+
+def _fold(line: str) -> str:
+    """RFC 6350 line folding at 75 octets (never inside a UTF-8 character)."""
+    out, current = [], ""
+    for char in line:
+        if len((current + char).encode("utf-8")) > 75:
+            out.append(current)
+            current = " " + char
+        else:
+            current += char
+    out.append(current)
+    return "\r\n".join(out)
+
+
+def vcard(view: dict, lang: str) -> str:
+    """One entry as a vCard; entries without a number say so in NOTE."""
+    name = text(view["name"], lang)
+    lines = ["BEGIN:VCARD", "VERSION:3.0", f"FN:{_escape(name)}", f"N:{_escape(name)};;;;"]
+    org = text(view["organization"], lang)
+    if org:
+        lines.append(f"ORG:{_escape(org)}")
+    for phone in view["phones"]:
+        kind = {"voice": "VOICE", "text": "TEXT", "fax": "FAX", "cell": "CELL"}.get(phone["type"], "VOICE")
+        lines.append(f"TEL;TYPE={kind}:{phone['e164'] or phone['number']}")
+    for email in view["emails"]:
+        lines.append(f"EMAIL;TYPE=INTERNET:{email}")
+    if view["url"]:
+        lines.append(f"URL:{view['url']}")
+    note = [text(view["description"], lang)]
+    if not view["phones"]:
+        note.append("Sin número regional verificado: llame a la Línea 100 o al 1818." if lang == "es"
+                    else "No verified regional number: call Línea 100 or 1818.")
+    verified = _iso(view["verified_on"])
+    note.append(f"{'Verificado el' if lang == 'es' else 'Verified on'} {verified}. "
+                f"{'Fuente' if lang == 'es' else 'Source'}: {view['source']}")
+    lines.append(f"NOTE:{_escape(' '.join(n for n in note if n))}")
+    lines.append(f"UID:urn:trata-salud:{view['id']}")
+    lines.append("END:VCARD")
+    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+
+
+def to_vcards(region: str, views: dict[str, list[dict]], lang: str) -> str:
+    """A region's file: its own entries, then every national entry."""
+    entries = list(views.get(region, [])) + list(views.get(NATIONAL, []))
+    return "".join(vcard(v, lang) for v in entries)
+
+
+def read_vcards(payload: str) -> list[dict]:
+    """Cards back from a .vcf (unfolded): {'FN': ..., 'TEL': [...], 'UID': ...}."""
+    unfolded = payload.replace("\r\n", "\n").replace("\n ", "")   # any newline convention
+    cards, card = [], None
+    for line in unfolded.split("\n"):
+        if line == "BEGIN:VCARD":
+            card = {"TEL": []}
+        elif line == "END:VCARD" and card is not None:
+            cards.append(card)
+            card = None
+        elif card is not None and ":" in line:
+            key, value = line.split(":", 1)
+            base = key.split(";")[0]
+            if base == "TEL":
+                card["TEL"].append(value)
+            else:
+                card[base] = value.replace("\\,", ",").replace("\\;", ";").replace("\\n", "\n").replace("\\\\", "\\")
+    return cards
+
+
+# --- Writing --------------------------------------------------------------------
+
+def write_exports(site_dir: Path, contacts_dir: Path = CONTACTS_DIR, today: dt.date | None = None) -> list[Path]:
+    """Write JSON, CSV and the vCards into <site_dir>/directorio/datos/; return the paths."""
+    today = today or dt.date.today()
+    views = directory_views(contacts_dir, today)
+    target = Path(site_dir) / EXPORT_DIR
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    (target / JSON_NAME).write_text(to_json(views, today), encoding="utf-8")
+    (target / CSV_NAME).write_text(to_csv(views), encoding="utf-8", newline="")
+    written += [target / JSON_NAME, target / CSV_NAME]
+    for region in REGIONS:
+        for lang in LANGS:
+            path = target / vcard_name(region, lang)
+            path.write_text(to_vcards(region, views, lang), encoding="utf-8", newline="")
+            written.append(path)
+    return written
