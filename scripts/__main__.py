@@ -18,11 +18,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report-reviews": ("scripts.cli_pages:run_report_reviews", "pages overdue for review and stale translations (report only)"),
     "offline": ("scripts.offline:run_offline", "build the file:// copy and pack it as a dated zip"),
     "check-indicators": ("scripts.indicators:run_check_indicators", "the indicators data (docs/_data/indicadores.yml)"),
-    "pocket-guides": ("scripts.pocket:run_pocket_guides", "build the A6 pocket guides (PDF, every region × language)"),
-    "validate-contacts": ("scripts.cli_contacts:run_validate_contacts", "schema and meaning of every contact file (phones, ubigeo, dates, ids)"),
-    "report-contacts": ("scripts.cli_contacts:run_report_contacts", "contacts whose verification is older than their review interval (report only)"),
     "check-flows": ("scripts.flows:run_check_flows", "decision-flow data in docs/_data/flujos/"),
     "check-glossary": ("scripts.glossary:run_check_glossary", "the glossary is valid and defines every acronym used in a page"),
+    "validate-contacts": ("scripts.cli_contacts:run_validate_contacts", "schema and meaning of every contact file (phones, ubigeo, dates, ids)"),
+    "report-contacts": ("scripts.cli_contacts:run_report_contacts", "contacts whose verification is older than their review interval (report only)"),
+    "check-links": ("scripts.cli_links:run_check_links", "every href/src of a built site: targets, anchors, language, tel, mailto, https"),
+    "check": ("scripts.check_all:run_check_all", "every check (pages, translations, contacts, glossary, links on a fresh build) with a summary"),
+    "check-urls": ("scripts.urls:run_check_urls", "every published URL still opens (page or redirect); --update adds new pages"),
+    "pocket-guides": ("scripts.pocket:run_pocket_guides", "build the A6 pocket guides (PDF, every region × language)"),
 }
 
 

@@ -11,8 +11,9 @@ from scripts.problems import Problem
 from scripts.translations import check_translations, pair_pages, stale_translations
 
 
-def print_problems(problems: list[Problem], ok_message: str, stream=sys.stdout) -> int:
+def print_problems(problems: list[Problem], ok_message: str, stream=None) -> int:
     """Print each problem on its own line; return the exit code (1 if any)."""
+    stream = stream or sys.stdout
     for problem in problems:
         print(problem.format(), file=stream)
     if problems:

@@ -40,16 +40,16 @@ STRINGS = {
 # Drawing constants (SVG user units; the viewBox scales to the column width).
 WIDTH = 360
 MARGIN = 6
-FONT = 14                 # step text
-LINE_H = 18
+FONT = 15                 # step text
+LINE_H = 19
 LABEL_FONT = 12           # branch labels
 PAD_Y = 9
 PAD_X = 10
 GAP = 34                  # vertical space between boxes (arrow + label)
 LANE_GAP = 11             # distance between side lanes
 LABEL_MIN, LABEL_MAX = 26, 84   # room for branch labels in the right gutter
-CHAR_W = 0.53             # average glyph width / font size (system sans, regular)
-CHAR_W_BOLD = 0.58
+CHAR_W = 0.55             # average glyph width / font size (system sans, regular)
+CHAR_W_BOLD = 0.62
 HEX_INSET = 14            # how far the decision hexagon's points stick out
 COLOURS = {                # fill, stroke, stroke width
     "action": ("#ffffff", "#3c4a8a", 1.5),
@@ -377,14 +377,22 @@ def render_svg(flow: Flow, lang: str) -> str:
         exits[a] = k + 1
         m = arrivals.get(b, 0)
         arrivals[b] = m + 1
-        sy = boxes[a][0] + boxes[a][1] / 2 + k * 12 - (4 if k == 0 and _jump_count(jumps, a) > 1 else 0)
-        ty = boxes[b][0] + min(boxes[b][1] / 2, 14) + m * 8
+        top, h = boxes[a][0], boxes[a][1]
+        sy = top + h / 2 + k * (LABEL_FONT + 10)
+        t_top, t_h = boxes[b][0], boxes[b][1]
+        if flow.steps[b].kind == "decision":
+            # Arrive on the upper slanted edge, away from the target's own exit label.
+            ty = t_top + 7 + m * 5
+            tx = box_x + box_w - HEX_INSET + HEX_INSET * (ty - t_top) / (t_h / 2)
+        else:
+            ty = t_top + min(t_h / 2, 14) + m * 8
+            tx = box_x + box_w
         lane_x = box_x + box_w + label_w + lane * LANE_GAP
-        out.append(f'<path d="M{box_x + box_w:g},{sy:g} H{lane_x:g} V{ty:g} H{box_x + box_w + 1:g}" {arrow}/>')
+        out.append(f'<path d="M{box_x + box_w:g},{sy:g} H{lane_x:g} V{ty:g} H{tx + 1:g}" {arrow}/>')
         if label:
-            label_lines = _wrap(label, label_w - 4, LABEL_FONT, bold=True)[:2]
-            for n, text in enumerate(label_lines):
-                out.append(f'<text x="{box_x + box_w + 4:g}" y="{sy - 4 - (len(label_lines) - 1 - n) * 13:g}" '
+            # Label under the exit line, so arrows arriving above never cover it.
+            for n, text in enumerate(_wrap(label, label_w - 4, LABEL_FONT, bold=True)[:2]):
+                out.append(f'<text x="{box_x + box_w + 4:g}" y="{sy + 13 + n * 13:g}" '
                            f'font-size="{LABEL_FONT}" font-weight="700" fill="{TEXT_COLOUR}" {halo}>{escape(text)}</text>')
 
     # Boxes last, so they sit above the lines.
@@ -401,10 +409,6 @@ def render_svg(flow: Flow, lang: str) -> str:
         out.append("</text></g>")
     out.append("</svg>")
     return "".join(out)
-
-
-def _jump_count(jumps: list[tuple[int, int, str]], source: int) -> int:
-    return sum(1 for a, _b, _l in jumps if a == source)
 
 
 def _lower_first(text: str) -> str:

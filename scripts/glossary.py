@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from scripts import DATA_DIR, DOCS_DIR, LANGUAGES
-from scripts.pages import FENCE_RE, FRONT_MATTER_RE, iter_page_paths, split_language
+from scripts.pages import FENCE_RE, FRONT_MATTER_RE, iter_page_paths
 from scripts.problems import Problem, relpath
 from scripts.yamlutil import line_of, load_yaml_file
 
@@ -40,13 +40,15 @@ NOT_PROSE_RES = (
     re.compile(r"https?://\S+"),
     re.compile(r"\{[^}]*\}"),
     re.compile(r"\d+(?:[-/.][A-Za-z0-9ÁÉÍÓÚÑáéíóúñ]+)+"),
+    re.compile(r"\bEE\.\s?UU\.|\bUS\$"),          # "EE. UU." and "US$": not acronyms to explain
 )
 ABBR_DEFINITION_RE = re.compile(r"^\*\[[^\]]+\]:")
 SNIPPET_LINE_RE = re.compile(r'^\s*-{1,}8<-{1,}\s')
-# Capitals that are not acronyms to explain: roman numerals, file formats, licence names
-# (CC BY, MIT) and the WCAG conformance level (AA).
+# Capitals that are not acronyms to explain: roman numerals, file formats, "ID card", licence
+# names (CC BY, MIT) and the WCAG conformance level (AA).
 ROMAN_RE = re.compile(r"^[IVX]+$")
-IGNORED_ACRONYMS = frozenset({"PDF", "URL", "HTML", "ISBN", "ISO", "QR", "CC", "BY", "MIT", "AA"})
+IGNORED_ACRONYMS = frozenset({"PDF", "URL", "HTML", "ISBN", "ISO", "QR", "CSV", "JSON", "ID",
+                              "CC", "BY", "MIT", "AA"})
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,13 @@ def load_glossary(path: Path = GLOSSARY_FILE) -> tuple[list[Term], list[Problem]
                     problems.append(Problem(shown, line_of(entry, name), f"{name}.{lang}", "missing",
                                             f"write the {lang} text"))
         siglas = _sigla_map(entry.get("sigla"))
+        one_language = isinstance(entry.get("sigla"), dict)   # {en: US}: no Spanish acronym
+        if one_language and not any(siglas.values()):
+            problems.append(Problem(shown, line_of(entry, "sigla"), "sigla", "empty",
+                                    "give the acronym in at least one language"))
         for lang, sigla in siglas.items():
+            if one_language and not sigla:
+                continue
             if "sigla" in entry and not SIGLA_RE.match(sigla):
                 problems.append(Problem(shown, line_of(entry, "sigla"), "sigla",
                                         f"not an acronym: {sigla!r}", "two or more capital letters, nothing else"))
@@ -142,12 +150,25 @@ def siglas_for(terms: list[Term], lang: str) -> dict[str, Term]:
 # --- Tooltips --------------------------------------------------------------
 
 def abbreviation_block(terms: list[Term], lang: str) -> str:
-    """`*[CEM]: Centro Emergencia Mujer` lines for the `abbr` extension, one language."""
-    lines = []
-    for sigla, term in sorted(siglas_for(terms, lang).items()):
-        title = " ".join(term.termino[lang].split()).replace("]", ")")
-        lines.append(f"*[{sigla}]: {title}")
+    """`*[CEM]: Centro Emergencia Mujer` lines for the `abbr` extension, one language.
+
+    An acronym of the other language (VIH in an English page, quoting a Spanish title) gets
+    this language's term and acronym: `*[VIH]: Human immunodeficiency virus (HIV)`.
+    """
+    own = siglas_for(terms, lang)
+    lines = [f"*[{sigla}]: {_title(term.termino[lang])}" for sigla, term in sorted(own.items())]
+    for other in LANGUAGES:
+        for sigla, term in sorted(siglas_for(terms, other).items()):
+            if sigla not in own:
+                mine = f" ({term.sigla[lang]})" if term.sigla.get(lang) else ""
+                lines.append(f"*[{sigla}]: {_title(term.termino[lang])}{mine}")
+                own = {**own, sigla: term}
     return "\n".join(lines)
+
+
+def _title(text: str) -> str:
+    """One line, no closing bracket (it would end the abbreviation definition)."""
+    return " ".join(text.split()).replace("]", ")")
 
 
 def append_abbreviations(markdown: str, terms: list[Term], lang: str) -> str:
@@ -188,24 +209,52 @@ def _page_body(path: Path) -> tuple[str, int]:
 
 
 def check_glossary(docs_dir: Path = DOCS_DIR, glossary_file: Path | None = None) -> list[Problem]:
-    """Glossary problems, plus every acronym in a page or snippet that it does not define."""
+    """Glossary problems, plus every acronym in a page, snippet or flow that it does not define."""
     docs_dir = Path(docs_dir)
     terms, problems = load_glossary(glossary_file or docs_dir / "_data" / "glosario.yml")
-    known = {lang: siglas_for(terms, lang) for lang in LANGUAGES}
+    # An acronym of either language counts (an English page may quote a Spanish title).
+    known = {sigla for lang in LANGUAGES for sigla in siglas_for(terms, lang)}
     paths = list(iter_page_paths(docs_dir)) + sorted((docs_dir / "_includes").glob("*.md"))
     for path in paths:
-        pair = split_language(path.relative_to(docs_dir).as_posix())
-        langs = [pair[1]] if pair else list(LANGUAGES)
         body, start = _page_body(path)
         reported: set[str] = set()
         for line, word in find_acronyms(body, start):
-            if word in reported or any(word in known[lang] for lang in langs):
+            if word in reported or word in known:
                 continue
             reported.add(word)
             problems.append(Problem(relpath(path), line, "acronym",
                                     f"{word!r} is not in the glossary",
                                     "add it to docs/_data/glosario.yml (sigla) or spell it out"))
+    for path in sorted((docs_dir / "_data" / "flujos").glob("*.yml")):
+        reported = set()
+        for line, text in _flow_texts(path):
+            for _line, word in find_acronyms(text, line):
+                if word in reported or word in known:
+                    continue
+                reported.add(word)
+                problems.append(Problem(relpath(path), line, "acronym",
+                                        f"{word!r} is not in the glossary",
+                                        "add it to docs/_data/glosario.yml (sigla) or spell it out"))
     return problems
+
+
+def _flow_texts(path: Path) -> list[tuple[int, str]]:
+    """(line, text) of every step text and branch label of a flow file (shown on pages)."""
+    try:
+        flow = load_yaml_file(path)
+    except yaml.YAMLError:
+        return []                  # check-flows reports broken flow files
+    found = []
+    for step in (flow or {}).get("steps") or []:
+        if not isinstance(step, dict):
+            continue
+        for value in (step.get("text") or {}).values():
+            found.append((line_of(step, "text") or 1, str(value)))
+        for branch in step.get("branches") or []:
+            if isinstance(branch, dict):
+                for value in (branch.get("label") or {}).values():
+                    found.append((line_of(branch, "label") or 1, str(value)))
+    return found
 
 
 def run_check_glossary(args) -> int:

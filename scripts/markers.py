@@ -13,7 +13,8 @@ from typing import Any, Callable
 from scripts.pages import MARKER_RE, extract_markers
 
 # Modules that register markers; imported lazily so each stays independent.
-FEATURE_MODULES = ("scripts.sources", "scripts.contacts", "scripts.indicators", "scripts.flows", "scripts.glossary", "scripts.pocket")
+FEATURE_MODULES = ("scripts.sources", "scripts.contacts", "scripts.indicators", "scripts.flows",
+                   "scripts.glossary", "scripts.formacion", "scripts.pocket")
 
 
 @dataclass

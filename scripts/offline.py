@@ -19,10 +19,11 @@ def build_site(site_dir: Path, offline: bool = False, site_url: str = "",
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    saved = {k: os.environ.get(k) for k in ("OFFLINE", "SITE_URL", "NO_MKDOCS_2_WARNING")}
+    saved = {k: os.environ.get(k) for k in ("OFFLINE", "SITE_URL", "NO_MKDOCS_2_WARNING", "DISABLE_MKDOCS_2_WARNING")}
     os.environ["OFFLINE"] = "true" if offline else "false"
     os.environ["SITE_URL"] = site_url
-    os.environ["NO_MKDOCS_2_WARNING"] = "1"
+    os.environ["NO_MKDOCS_2_WARNING"] = "1"          # Material's end-of-life banner
+    os.environ["DISABLE_MKDOCS_2_WARNING"] = "true"  # the same banner from mkdocs-redirects
     try:
         config = load_config(str(config_file), strict=True, site_dir=str(site_dir))
         build(config)

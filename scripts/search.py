@@ -100,8 +100,36 @@ def write_language_indexes(site_dir: Path, languages: dict[str, str]) -> dict[st
 
 
 def point_config_base(html: str, prefix: str) -> str:
-    """Make Material's `__config.base` point at a language root (e.g. '..' -> '../en')."""
+    """Make Material's `__config.base` point at a language root ('..' -> '../en/'; the slash matters)."""
     def replace(match: re.Match) -> str:
         base = match.group(2).rstrip("/") or "."
-        return f"{match.group(1)}{base}/{prefix.strip('/')}{match.group(3)}"
+        return f"{match.group(1)}{base}/{prefix.strip('/')}/{match.group(3)}"
     return CONFIG_BASE_RE.sub(replace, html, count=1)
+
+
+def copy_sitemap_per_language(site_dir: Path, languages: dict[str, str]) -> list[Path]:
+    """Copy sitemap.xml into each language root.
+
+    Material's language selector fetches `<base>/sitemap.xml`; with `base` pointing at
+    /en/ that file must exist there too, or every English page logs a 404.
+    """
+    source = Path(site_dir) / "sitemap.xml"
+    written = []
+    if not source.is_file():
+        return written
+    for prefix in (p for p in languages.values() if p):
+        target = Path(site_dir) / prefix / "sitemap.xml"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(source.read_bytes())
+        written.append(target)
+    return written
+
+
+ALTERNATE_RE = re.compile(r'(<link rel="alternate" href=")([^"]+)(" hreflang="[a-z-]+">)')
+
+
+def absolute_alternates(html: str, page_url: str) -> str:
+    """Make `<link rel=alternate hreflang>` hrefs absolute (search engines ignore relative ones)."""
+    from urllib.parse import urljoin
+
+    return ALTERNATE_RE.sub(lambda m: m.group(1) + urljoin(page_url, m.group(2)) + m.group(3), html)

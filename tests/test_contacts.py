@@ -460,3 +460,24 @@ def test_contactos_marker_needs_a_region():
         render_contacts(_marker_context("contactos", {}))
     with pytest.raises(MarkerError, match="no contact file for region 'atlantida'"):
         render_contacts(_marker_context("contactos", {}, {"region": "atlantida"}))
+
+
+def test_markup_in_data_shows_as_text_through_the_build_environment(tmp_path):
+    """Same Jinja environment as overrides/hooks/markers.py (Material's, with autoescape)."""
+    from mkdocs.config import load_config
+
+    from scripts.contacts import render_contacts
+
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    env = config.theme.get_env().overlay(autoescape=True)
+    folder = directory_with(tmp_path)
+    path = folder / "piura.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "name: {es: DIRESA Piura, en: DIRESA Piura}",
+        "name: {es: \"<script>alert(1)</script>DIRESA\", en: \"<i>x</i>\"}"), encoding="utf-8")
+    ctx = _marker_context("contactos", {}, {"region": "piura"})
+    ctx.render = lambda template, **variables: env.get_template(template).render(config=config, **variables)
+    ctx.extra["contacts_dir"] = folder
+    html = render_contacts(ctx)
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;DIRESA" in html

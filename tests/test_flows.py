@@ -126,3 +126,19 @@ def test_marker_renders_figure_svg_and_numbered_list():
 def test_marker_unknown_flow():
     with pytest.raises(MarkerError, match="no flow 'nada': expected docs/_data/flujos/nada.yml"):
         render_flow(context({"id": "nada"}))
+
+
+def test_check_flows_command_reports_each_problem(tmp_path, capsys):
+    import argparse
+    import shutil
+
+    from scripts.flows import run_check_flows
+
+    flows = tmp_path / "_data" / "flujos"
+    flows.mkdir(parents=True)
+    shutil.copy(FIXTURES / "invalid_duplicate.yml", flows / "invalid_duplicate.yml")
+    assert run_check_flows(argparse.Namespace(docs_dir=tmp_path)) == 1
+    out = capsys.readouterr().out
+    assert "steps[2].id: duplicate step id 'b'" in out and "1 problem(s) found." in out
+    (flows / "invalid_duplicate.yml").unlink()
+    assert run_check_flows(argparse.Namespace(docs_dir=tmp_path)) == 0

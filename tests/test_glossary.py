@@ -24,9 +24,10 @@ def messages(problems):
 def test_valid_glossary_loads_every_term():
     terms, problems = load_glossary(FIXTURES / "valid_glosario.yml")
     assert problems == []
-    assert [t.id for t in terms] == ["cem", "vih", "trata-de-personas"]
+    assert [t.id for t in terms] == ["cem", "vih", "trata-de-personas", "estados-unidos"]
     assert terms[1].sigla == {"es": "VIH", "en": "HIV"}
     assert terms[0].sigla == {"es": "CEM", "en": "CEM"}
+    assert terms[3].sigla == {"es": "", "en": "US"}       # an acronym in one language only
 
 
 def test_missing_language_is_reported_with_line_and_field():
@@ -76,11 +77,13 @@ def test_find_acronyms_skips_code_links_and_document_numbers():
 def test_check_names_file_and_line_of_undefined_acronyms():
     problems = check_glossary(FIXTURES / "docs_undefined", FIXTURES / "valid_glosario.yml")
     assert messages(problems) == [
-        "tests/fixtures/glossary/docs_undefined/protocolos/ejemplo.en.md:7: acronym: 'VIH' is not in the glossary"
+        "tests/fixtures/glossary/docs_undefined/protocolos/ejemplo.en.md:7: acronym: 'ONG' is not in the glossary"
         " → add it to docs/_data/glosario.yml (sigla) or spell it out",
         "tests/fixtures/glossary/docs_undefined/protocolos/ejemplo.es.md:10: acronym: 'DS' is not in the glossary"
         " → add it to docs/_data/glosario.yml (sigla) or spell it out",
         "tests/fixtures/glossary/docs_undefined/protocolos/ejemplo.es.md:10: acronym: 'UDAVIT' is not in the glossary"
+        " → add it to docs/_data/glosario.yml (sigla) or spell it out",
+        "tests/fixtures/glossary/docs_undefined/_data/flujos/ejemplo.yml:6: acronym: 'ZZTOP' is not in the glossary"
         " → add it to docs/_data/glosario.yml (sigla) or spell it out",
     ]
 
@@ -96,9 +99,14 @@ def test_cli_exit_code(capsys):
 
 def test_abbreviation_block_is_per_language():
     terms, _ = load_glossary(FIXTURES / "valid_glosario.yml")
-    assert abbreviation_block(terms, "es") == "*[CEM]: Centro Emergencia Mujer\n*[VIH]: Virus de la inmunodeficiencia humana"
+    assert abbreviation_block(terms, "es") == ("*[CEM]: Centro Emergencia Mujer\n"
+                                              "*[VIH]: Virus de la inmunodeficiencia humana\n"
+                                              "*[HIV]: Virus de la inmunodeficiencia humana (VIH)\n"
+                                              "*[US]: Estados Unidos")
     assert abbreviation_block(terms, "en") == ("*[CEM]: Centro Emergencia Mujer (women's emergency centre)\n"
-                                              "*[HIV]: Human immunodeficiency virus")
+                                              "*[HIV]: Human immunodeficiency virus\n"
+                                              "*[US]: United States\n"
+                                              "*[VIH]: Human immunodeficiency virus (HIV)")
     assert append_abbreviations("Texto\n\n", terms, "es").startswith("Texto\n\n*[CEM]:")
 
 
@@ -121,3 +129,8 @@ def test_glossary_page_lists_every_term_with_an_anchor(built_site):
         for term in terms:
             assert f'<dt id="{term.id}">' in page
         assert html.escape(terms[0].definicion[lang], quote=True).replace("&#x27;", "&#39;") in page
+
+
+def test_every_acronym_used_in_the_site_is_defined():
+    """The real pages: any acronym without a glossary entry fails (python -m scripts check-glossary)."""
+    assert messages(check_glossary()) == []

@@ -100,6 +100,7 @@ def test_section_landing_lists_every_protocol(built_site, lang):
 @pytest.mark.parametrize("slug", ["primer-contacto", "violencia-sexual-72-horas"])
 def test_steps_are_on_the_first_phone_screen(page, site_url, slug, lang, tmp_path):
     page.goto(f"{site_url}{LANGS[lang]}protocolos/{slug}/")
+    page.wait_for_load_state("networkidle")   # no request left open when the context closes
     first_step = page.locator("h2#pasos ~ ol > li").first
     box = first_step.bounding_box()
     page.screenshot(path=str(tmp_path / f"{slug}-{lang}-360.png"))
@@ -122,8 +123,23 @@ def test_protocol_fits_320px_and_passes_axe(page, site_url, slug, lang):
 
     page.set_viewport_size({"width": 320, "height": 640})
     page.goto(f"{site_url}{LANGS[lang]}protocolos/{slug}/")
+    page.wait_for_load_state("networkidle")
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     result = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
     violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result.response["violations"]
                   if v["id"] not in AXE_KNOWN_THEME_ISSUES]
     assert violations == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", LANGS)
+def test_diagram_renders_offline_from_file_urls_without_other_hosts(page, offline_site, lang):
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto((offline_site / LANGS[lang] / "protocolos" / "primer-contacto.html").as_uri())
+    svg = page.locator("svg.kb-flow__svg")
+    assert svg.count() == 1
+    box = svg.bounding_box()
+    assert box is not None and 300 <= box["width"] <= 360 and box["height"] > 500
+    assert page.locator("ol.kb-flow__list > li").count() == 13
+    assert [u for u in requests if not u.startswith(("file:", "data:"))] == []

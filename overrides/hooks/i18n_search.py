@@ -10,19 +10,26 @@ if str(ROOT) not in sys.path:
 
 from mkdocs.plugins import event_priority  # noqa: E402
 
-from scripts.search import point_config_base, write_language_indexes  # noqa: E402
+from scripts.search import (  # noqa: E402
+    absolute_alternates, copy_sitemap_per_language, point_config_base, write_language_indexes)
 
 # locale -> URL prefix of that language's pages
 LANGUAGE_PREFIXES = {"es": "", "en": "en/"}
 
 
 def on_post_page(output, page, config, **kwargs):
-    """On non-default-language pages, point Material's search at that language's index."""
+    """Point Material's search at the page language's index; absolute hreflang links."""
     prefix = LANGUAGE_PREFIXES.get(config.theme["language"], "")
-    return point_config_base(output, prefix) if prefix else output
+    if prefix:
+        output = point_config_base(output, prefix)
+    if page.canonical_url:
+        output = absolute_alternates(output, page.canonical_url)
+    return output
 
 
 @event_priority(-200)  # after static-i18n (merges indexes) and offline (writes .js)
 def on_post_build(config, **kwargs):
     """Split the merged index into search/ (es) and en/search/ (en), with folded fields."""
-    write_language_indexes(Path(config["site_dir"]), LANGUAGE_PREFIXES)
+    site_dir = Path(config["site_dir"])
+    write_language_indexes(site_dir, LANGUAGE_PREFIXES)
+    copy_sitemap_per_language(site_dir, LANGUAGE_PREFIXES)

@@ -51,6 +51,8 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
         facts["es_url"] = _spanish_url(page)
     review = meta.get("clinical_review") or {}
     facts["clinical_review"] = review.get("status")
+    if review.get("status") == "pendiente":
+        facts["conventions_url"] = _url_of(f"acerca/convenciones.{lang}.md", page, files) + "#avisos"
     if review.get("status") == "revisado":
         facts["clinical_reviewer"] = review.get("reviewer_role")
         facts["clinical_reviewed_on"] = format_date(as_date(review.get("reviewed_on")), lang)
@@ -65,6 +67,14 @@ def on_page_content(html, page, config, files, **kwargs):
 
 
 # --- Helper functions -----------------------------------------------------
+
+def _url_of(src_uri: str, page, files) -> str:
+    """Relative URL from `page` to the page built from `src_uri` (same language)."""
+    target = files.get_file_from_path(src_uri)
+    if target is None:
+        raise PluginError(f"docs/{src_uri} is missing: page_meta links to it from notices")
+    return get_relative_url(target.url, page.url)
+
 
 def _spanish_url(page) -> str:
     """Relative link from an English page to its Spanish original."""
