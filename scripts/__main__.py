@@ -17,6 +17,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check-translations": ("scripts.cli_pages:run_check_translations", "every page in both languages with the same structure"),
     "report-reviews": ("scripts.cli_pages:run_report_reviews", "pages overdue for review and stale translations (report only)"),
     "offline": ("scripts.offline:run_offline", "build the file:// copy and pack it as a dated zip"),
+    "bench": ("scripts.bench:run_bench", "build, serve and measure the site against the performance budgets (not in CI)"),
 }
 
 

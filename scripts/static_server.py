@@ -54,6 +54,18 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
                       ".js": "application/javascript", ".json": "application/json",
                       ".svg": "image/svg+xml", ".xml": "application/xml", ".woff2": "font/woff2"}
 
+    def __init__(self, *args, log: list | None = None, **kwargs):
+        self.log = log                       # set before super(): it handles the request
+        self._record: dict | None = None
+        super().__init__(*args, **kwargs)
+
+    def end_headers(self):
+        """Count header bytes for the request log (what a browser's devtools call transferred)."""
+        if self.log is not None:
+            self._record = {"path": self.path, "status": 0, "raw": 0, "sent": 0, "headers":
+                            sum(len(chunk) for chunk in getattr(self, "_headers_buffer", []))}
+        super().end_headers()
+
     def send_head(self):
         path = self.translate_path(self.path)
         url_path = self.path.split("?", 1)[0].split("#", 1)[0]
@@ -63,6 +75,8 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
             path = os.path.join(path, "index.html")
         if not os.path.isfile(path):
             self.send_error(404, "File not found")
+            if self._record is not None:
+                self.log.append({**self._record, "status": 404, "sent": self._record["headers"]})
             return None
         data = Path(path).read_bytes()
         content_type = self.guess_type(path)
@@ -78,16 +92,24 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
             self.send_header("Vary", "Accept-Encoding")
         self.send_header("Cache-Control", cache_control(url_path))
         self.send_header("Last-Modified", email.utils.formatdate(os.path.getmtime(path), usegmt=True))
+        raw = os.path.getsize(path)
         self.end_headers()
+        if self._record is not None:
+            self._record.update(status=200, raw=raw, sent=self._record["headers"] + len(data))
+            self.log.append(self._record)
         return io.BytesIO(data)
 
     def log_message(self, *args):  # quiet: the benchmark prints one table
         pass
 
 
-def start_server(folder: Path, port: int = 0) -> tuple[str, http.server.ThreadingHTTPServer]:
-    """Serve `folder` on 127.0.0.1 in a daemon thread; return (base URL, server)."""
-    handler = functools.partial(GzipHandler, directory=str(folder))
+def start_server(folder: Path, port: int = 0, log: list | None = None
+                 ) -> tuple[str, http.server.ThreadingHTTPServer]:
+    """Serve `folder` on 127.0.0.1 in a daemon thread; return (base URL, server).
+
+    With `log`, every 200 response appends {path, status, raw, sent, headers} (bytes).
+    """
+    handler = functools.partial(GzipHandler, directory=str(folder), log=log)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_address[1]}/", server
