@@ -13,15 +13,20 @@ Material 9.8.2 (pinned, end of life: the bundle will not change) does two things
    so that sitemap lookup adds nothing; the second edit makes its selector match nothing.
    The `<link rel="alternate" hreflang>` tags stay in the HTML for search engines.
 
+Also: Material links palette.css whenever `theme.palette` is set; with custom colours
+none of its rules apply (dark scheme, named colours), so pages drop that link.
+
 Replacements have the same length as the originals, so the shipped source map stays valid.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from scripts.problems import Problem, relpath
 
+PALETTE_LINK = re.compile(r'\s*<link rel="stylesheet" href="[^"]*assets/stylesheets/palette\.[0-9a-f]+\.min\.css">')
 BUNDLE_GLOB = "bundle.*.min.js"
 BUNDLE_DIR = "assets/javascripts"
 
@@ -32,6 +37,15 @@ PATCHES: tuple[tuple[str, str, str], ...] = (
     ("no sitemap.xml request per language link",
      '"link[rel=alternate]"', '"link[rel=x-kb-none]"'),
 )
+
+
+def drop_palette_css(html: str) -> str:
+    """Unlink Material's palette.css: with `primary: custom` none of its rules apply.
+
+    The palette config stays (main.css keys the default colours on the body's
+    data-md-color-scheme attribute), only the stylesheet request goes.
+    """
+    return PALETTE_LINK.sub("", html, count=1)
 
 
 def patch_bundle(text: str, name: str = BUNDLE_GLOB) -> tuple[str, list[Problem]]:

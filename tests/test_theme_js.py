@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scripts.theme_js import PATCHES, patch_bundle, patch_site
+from scripts.theme_js import PATCHES, drop_palette_css, patch_bundle, patch_site
 
 FAKE = ('function Ei(e,t){return L($(location.protocol!=="file:"),Je("search"))}'
         'function ui(){M("link[rel=alternate]")}')
@@ -54,3 +54,18 @@ def test_built_site_bundle_is_patched(built_site):
     text = next((built_site / "assets" / "javascripts").glob("bundle.*.min.js")).read_text(encoding="utf-8")
     for _, original, replacement in PATCHES:
         assert original not in text and text.count(replacement) == 1
+
+
+def test_drop_palette_css_keeps_the_other_styles():
+    head = ('<link rel="stylesheet" href="../assets/stylesheets/main.57a0d79d.min.css">\n'
+            '      <link rel="stylesheet" href="../assets/stylesheets/palette.fb2fffe2.min.css">\n'
+            '<link rel="stylesheet" href="../assets/stylesheets/extra.css">')
+    assert drop_palette_css(head) == (
+        '<link rel="stylesheet" href="../assets/stylesheets/main.57a0d79d.min.css">\n'
+        '<link rel="stylesheet" href="../assets/stylesheets/extra.css">')
+
+
+def test_built_pages_keep_the_colour_attributes_but_not_palette_css(built_site):
+    html = (built_site / "index.html").read_text(encoding="utf-8")
+    assert "stylesheets/palette." not in html
+    assert 'data-md-color-scheme="default"' in html

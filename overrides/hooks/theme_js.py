@@ -1,4 +1,4 @@
-"""Lighter Material JavaScript: search index on demand, no sitemap 404s (scripts/theme_js.py)."""
+"""Lighter Material: search index on demand, no sitemap 404s, no palette.css (scripts/theme_js.py)."""
 
 import sys
 from pathlib import Path
@@ -11,7 +11,12 @@ if str(ROOT) not in sys.path:
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 
-from scripts.theme_js import patch_site  # noqa: E402
+from scripts.theme_js import drop_palette_css, patch_site  # noqa: E402
+
+
+def on_post_page(output, page, config, **kwargs):
+    """No palette.css request (its rules never apply with custom colours)."""
+    return drop_palette_css(output)
 
 
 @event_priority(-300)  # after static-i18n has built every language
