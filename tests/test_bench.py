@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from scripts.bench import (
-    Row, body_line_to_edit, check_commands, kb, lighthouse_row, lighthouse_scores, median_row, render_table,
+    Row, body_line_to_edit, check_commands, kb, lighthouse_row, lighthouse_scores, median_row, median_run, render_table,
     source_of, verdict)
 
 
@@ -60,3 +60,10 @@ def test_source_of_maps_urls_to_docs_files():
     assert source_of("protocolos/", "es").as_posix() == "docs/protocolos/index.es.md"
     assert source_of("acerca/convenciones/", "es").as_posix() == "docs/acerca/convenciones.es.md"
     assert source_of("no-such-page/", "es") is None
+
+
+def test_median_run_picks_the_middle_performance_run():
+    runs = [{"performance": 70, "seo": 100}, {"performance": 99, "seo": 100}, {"performance": 95, "seo": 92}]
+    assert median_run(runs) == {"performance": 95, "seo": 92}
+    assert median_run([{"performance": 80}, {"performance": 90}]) == {"performance": 80}
+    assert median_run([]) is None
