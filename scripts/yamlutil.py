@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import functools
 from pathlib import Path
 from typing import Any
@@ -64,7 +63,7 @@ def _copy(value: Any) -> Any:
     """Deep copy of parsed YAML (dicts, lists, sets, immutable scalars), ~5x faster than deepcopy."""
     if isinstance(value, LineDict):
         new = LineDict((k, _copy(v)) for k, v in value.items())
-        new.__dict__.update(copy.deepcopy(value.__dict__))
+        new.lines, new.line = dict(getattr(value, "lines", {})), getattr(value, "line", None)
         return new
     if isinstance(value, dict):
         return {k: _copy(v) for k, v in value.items()}
