@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("scripts.check_all:run_check_all", "every check (pages, translations, contacts, glossary, links on a fresh build) with a summary"),
     "check-urls": ("scripts.urls:run_check_urls", "every published URL still opens (page or redirect); --update adds new pages"),
     "pocket-guides": ("scripts.pocket:run_pocket_guides", "build the A6 pocket guides (PDF, every region × language)"),
+    "bench": ("scripts.bench:run_bench", "build, serve and measure the site against the performance budgets (not in CI)"),
 }
 
 

@@ -13,10 +13,28 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from scripts.markers import MarkerContext, MarkerError, render_markers  # noqa: E402
 
 
+# (theme, language) -> its autoescaping environment, made once per build: a fresh environment per
+# page recompiled every partial for every page (issue 10: build time).
+_ENVS: dict[tuple, tuple] = {}
+
+
+def on_pre_build(config, **kwargs):
+    """New build (mkdocs serve rebuild): templates may have changed."""
+    _ENVS.clear()
+
+
+def _env(theme):
+    key = (id(theme), theme["language"])
+    cached = _ENVS.get(key)
+    if cached is None or cached[0] is not theme:
+        # autoescape: data (names, descriptions) must show as text, never as markup
+        cached = _ENVS[key] = (theme, theme.get_env().overlay(autoescape=True))
+    return cached[1]
+
+
 def on_page_markdown(markdown, page, config, files, **kwargs):
     """Render each marker of the page through its registered renderer and partial."""
-    # autoescape: data (names, descriptions) must show as text, never as markup
-    env = config.theme.get_env().overlay(autoescape=True)
+    env = _env(config.theme)
     lang = config.theme["language"]
 
     def render(template, **variables):
