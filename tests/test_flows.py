@@ -71,7 +71,7 @@ def test_shape_errors():
 
 def test_yaml_syntax_error_is_a_problem():
     assert messages("invalid_yaml.yml") == [
-        "tests/fixtures/flows/invalid_yaml.yml:2: not valid YAML → quote texts that contain ':', '?', '{' or start with '¿'",
+        "tests/fixtures/flows/invalid_yaml.yml:3: not valid YAML → quote texts that contain ':', '?', '{' or start with '¿'",
     ]
 
 
