@@ -171,3 +171,12 @@ def test_no_sideways_scroll_at_320px_without_javascript(browser, site_url):
             assert width <= 320, f"{path or '/'} is {width}px wide at 320px with JavaScript off"
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("prefix,query,expected", [
+    ("", "mercurio", "Minería: mercurio y salud ocupacional"),
+    ("", "mineria", "Minería: mercurio y salud ocupacional"),
+    ("en/", "mercury", "Mining: mercury and occupational health"),
+])
+def test_search_finds_the_mining_page(page, site_url, prefix, query, expected):
+    assert expected in search(page, site_url + prefix, query)
