@@ -199,11 +199,20 @@ def format_json(results: list[CheckResult]) -> str:
 
 def add_arguments(name, parser) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    parser.add_argument("--site", type=Path, default=None,
+                        help="check the links of this already built site (a strict build) instead of building "
+                             "one; the offline copy is still built")
 
 
 def run_check_all(args) -> int:
     """CLI: run everything, print the table (or JSON), exit 1 on any problem."""
     with tempfile.TemporaryDirectory(prefix="kb-check-") as work:
-        results = run_checks(Context(args.docs_dir or DOCS_DIR, args.today, Path(work)))
+        context = Context(args.docs_dir or DOCS_DIR, args.today, Path(work))
+        if getattr(args, "site", None):
+            if not (Path(args.site) / "index.html").is_file():
+                print(f"{args.site}: no index.html: build the site first (mkdocs build --strict -d {args.site})")
+                return 1
+            context._values["site_dir"] = Path(args.site)
+        results = run_checks(context)
     print(format_json(results) if args.format == "json" else format_table(results))
     return exit_code(results)

@@ -39,6 +39,7 @@ import yaml
 
 from scripts import DATA_DIR, DEFAULT_LANGUAGE, ROOT
 from scripts.markers import MarkerContext, MarkerError, register
+from scripts.dates import add_months, as_date
 from scripts.problems import Problem, relpath
 from scripts.yamlutil import line_of, load_yaml
 
@@ -322,29 +323,8 @@ def schema_problems(cfile: ContactFile) -> list[Problem]:
 
 # --- Meaning checks ------------------------------------------------------------
 
-def _months_later(day: dt.date, months: int) -> dt.date:
-    """`day` plus whole months (end-of-month safe)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
-def _as_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
 
 
 def _org_key(entry: dict) -> str:
@@ -390,7 +370,7 @@ def meaning_problems(cfile: ContactFile, today: dt.date) -> list[Problem]:
             problems.append(Problem(shown, where("id"), f"{eid}.source", "every entry needs a source",
                                     "say where the datum comes from (publisher, date, FACTS.md section)"))
         # dates
-        verified = _as_date(entry.get("verified_on"))
+        verified = as_date(entry.get("verified_on"))
         if "verified_on" in entry and verified is None:
             problems.append(Problem(shown, where("verified_on"), f"{eid}.verified_on",
                                     f"not a date: {entry.get('verified_on')!r}", "write YYYY-MM-DD"))
@@ -430,7 +410,7 @@ def meaning_problems(cfile: ContactFile, today: dt.date) -> list[Problem]:
                 problems.append(Problem(shown, pline, f"{eid}.phones[{index}].number",
                                         f"{phone['number']!r} is neither a valid Peruvian number nor a national short code",
                                         f"write it as Peru dials it, e.g. (01) 625-5555, or one of {', '.join(sorted(SHORT_CODES))}"))
-            pdate = _as_date(phone.get("verified_on"))
+            pdate = as_date(phone.get("verified_on"))
             if pdate and pdate > today:
                 problems.append(Problem(shown, line_of(phone, "verified_on"), f"{eid}.phones[{index}].verified_on",
                                         f"{pdate.isoformat()} is in the future (today is {today.isoformat()})", ""))
@@ -527,15 +507,15 @@ def overdue_entries(contacts_dir: Path = CONTACTS_DIR, today: dt.date | None = N
         cfile = cfile.with_lines()
         for entry in cfile.entries:
             months = review_interval(cfile.data, entry)
-            verified = _as_date(entry.get("verified_on"))
-            if verified and _months_later(verified, months) < today:
+            verified = as_date(entry.get("verified_on"))
+            if verified and add_months(verified, months) < today:
                 found.append(Overdue(cfile.shown, line_of(entry, "verified_on"), str(entry.get("id")), "entry",
-                                     verified, _months_later(verified, months)))
+                                     verified, add_months(verified, months)))
             for index, phone in enumerate(entry.get("phones") or []):
-                pdate = _as_date(phone.get("verified_on"))
-                if pdate and _months_later(pdate, months) < today:
+                pdate = as_date(phone.get("verified_on"))
+                if pdate and add_months(pdate, months) < today:
                     found.append(Overdue(cfile.shown, line_of(phone, "verified_on"), str(entry.get("id")),
-                                         f"phones[{index}] {phone.get('number')}", pdate, _months_later(pdate, months)))
+                                         f"phones[{index}] {phone.get('number')}", pdate, add_months(pdate, months)))
     return found
 
 
@@ -554,13 +534,13 @@ localise = text  # older name used by the first version of this module
 def _view(entry: dict, region: str, file_months: int, today: dt.date | None) -> dict:
     """An entry as a plain dict with dial data and review status (see module docstring)."""
     months = int(entry.get("review_every_months") or file_months or 12)
-    verified = _as_date(entry.get("verified_on"))
-    due = _months_later(verified, months) if verified else None
+    verified = as_date(entry.get("verified_on"))
+    due = add_months(verified, months) if verified else None
     phones = []
     for phone in entry.get("phones") or []:
         dial = parse_phone(str(phone.get("number")))
-        pdate = _as_date(phone.get("verified_on")) or verified
-        pdue = _months_later(pdate, months) if pdate else None
+        pdate = as_date(phone.get("verified_on")) or verified
+        pdue = add_months(pdate, months) if pdate else None
         phones.append({
             "number": str(phone.get("number")),
             "href": dial.href if dial else tel_href(str(phone.get("number"))),

@@ -10,6 +10,7 @@ from pathlib import Path
 import jsonschema
 
 from scripts.pages import Page
+from scripts.dates import add_months, as_date
 from scripts.problems import Problem, relpath
 from scripts.vocabulary import VOCABULARY_FILE, load_vocabulary
 
@@ -35,16 +36,6 @@ def _jsonable(value):
     return value
 
 
-def as_date(value) -> dt.date | None:
-    """A front-matter date (date object or ISO string) as a date, None if invalid."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        return None
 
 
 def _schema_problems(page: Page) -> list[Problem]:
@@ -122,14 +113,7 @@ def next_review(meta: dict) -> dt.date | None:
     months = meta.get("review_every_months")
     if not reviewed or not isinstance(months, int):
         return None
-    month_index = reviewed.month - 1 + months
-    year, month = reviewed.year + month_index // 12, month_index % 12 + 1
-    for day in (reviewed.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, day)
-        except ValueError:
-            continue
-    return None
+    return add_months(reviewed, months)
 
 
 def overdue_pages(pages: list[Page], today: dt.date) -> list[Problem]:

@@ -10,7 +10,6 @@ Pipeline (pure functions): gather_guide() -> GuideContent -> render_html() -> wr
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import importlib
 import os
@@ -22,7 +21,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from scripts import DOCS_DIR, LANGUAGES, ROOT
-from scripts.dates import format_date
+from scripts.dates import add_months, as_date, format_date
 
 # The twelve regions of the directory plus the national edition (region id = data file name).
 REGIONS: tuple[str, ...] = ("amazonas", "callao", "cajamarca", "cusco", "lima", "loreto",
@@ -168,31 +167,15 @@ class Providers:
 
 # --- Gathering ---------------------------------------------------------------------------
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Same day `months` later (clamped to the month's last day)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _as_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
 
 
 def review_due(entry: dict) -> dt.date | None:
     """When a contact must be checked again: the directory's `review_due`, else verified_on + interval."""
-    if _as_date(entry.get("review_due")):
-        return _as_date(entry.get("review_due"))
-    verified = _as_date(entry.get("verified_on"))
+    if as_date(entry.get("review_due")):
+        return as_date(entry.get("review_due"))
+    verified = as_date(entry.get("verified_on"))
     if verified is None:
         return None
     return add_months(verified, int(entry.get("review_every_months") or DEFAULT_REVIEW_MONTHS))
@@ -222,7 +205,7 @@ def contact_view(entry: dict, lang: str) -> dict:
         phones.append({"number": str(phone.get("number", "")),
                        "note": localise(phone.get("description"), lang),
                        "hours": localise(phone.get("hours"), lang)})
-    verified = _as_date(entry.get("verified_on"))
+    verified = as_date(entry.get("verified_on"))
     confidential = bool(entry.get("confidential_location"))
     return {
         "id": entry.get("id", ""),

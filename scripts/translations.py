@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scripts.frontmatter import as_date
+from scripts.dates import as_date
 from scripts.pages import Page, count_structure, extract_snippets
 from scripts.problems import Problem, relpath
 

@@ -16,8 +16,8 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.utils import get_relative_url  # noqa: E402
 
 from scripts.checks import check_all_pages  # noqa: E402
-from scripts.dates import format_date  # noqa: E402
-from scripts.frontmatter import as_date, next_review  # noqa: E402
+from scripts.dates import as_date, format_date  # noqa: E402
+from scripts.frontmatter import next_review  # noqa: E402
 from scripts.pages import parse_page, split_language  # noqa: E402
 from scripts.readtime import reading_time  # noqa: E402
 from scripts.translations import is_stale  # noqa: E402
