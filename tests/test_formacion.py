@@ -12,7 +12,6 @@ import pytest
 from scripts.formacion import (ROLES, extract_answers, fill_reading_times, format_minutes, moved_keys,
                                role_keys, sort_keys)
 from scripts.pages import Page
-from tests.conftest import serve
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formacion"
 ITEM_RE = re.compile(r'<li data-kb-key="([^"]+)"><a href="([^"]+)">([^<]+)</a>.*?'
@@ -112,15 +111,6 @@ def test_at_least_eight_cases_each_with_questions_and_a_model_answer(built_site)
 
 # --- In the browser ---------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def site_url(built_site):
-    """Like conftest's site_url, but also closes the listening socket (server_close), which
-    the shared fixture does not: its socket is left to the garbage collector, and
-    filterwarnings=error turns the ResourceWarning into an error at session teardown."""
-    url, server = serve(built_site)
-    yield url
-    server.shutdown()
-    server.server_close()
 
 
 def tick_and_make_link(page, url: str, keys: list[str]) -> str:

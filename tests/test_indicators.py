@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 import html
-import http.server
 import json
 import re
 import shutil
 import subprocess
-import threading
 from pathlib import Path
 
 import jinja2
@@ -211,29 +208,17 @@ def test_search_index_holds_the_mining_text(built_site, index, word):
     assert any("mineria" in d.get("text_folded", "").split() for d in hits)
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep pytest output clean
-        pass
 
 
-@pytest.fixture(scope="module")
-def served_site(built_site):
-    """The built site on 127.0.0.1; closes its socket (pytest.ini turns warnings into errors)."""
-    handler = functools.partial(QuietHandler, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("lang", ["es", "en"])
-def test_checklist_prints_on_one_a4_page(browser, served_site, tmp_path, lang):
+def test_checklist_prints_on_one_a4_page(browser, site_url, tmp_path, lang):
     if not shutil.which("pdfinfo"):
-        pytest.skip("pdfinfo (poppler-utils) not installed")
+        pytest.fail("pdfinfo not found: install Debian's poppler-utils (bash .ci/setup --tests)")
     page = browser.new_page()
-    page.goto(served_site + ("" if lang == "es" else "en/") + "identificacion/lista-de-verificacion/")
+    page.goto(site_url + ("" if lang == "es" else "en/") + "identificacion/lista-de-verificacion/")
     pdf = tmp_path / f"checklist-{lang}.pdf"
     page.pdf(path=str(pdf), format="A4")
     page.close()

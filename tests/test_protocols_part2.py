@@ -92,21 +92,12 @@ def test_referral_page_includes_the_pathway_snippet(built_site, lang, prefix, fi
     assert first_line in re.sub(r"<[^>]+>", "", body)
 
 
-@pytest.fixture(scope="module")
-def served_site(built_site):
-    """The built site on 127.0.0.1, closed properly (listening socket included)."""
-    from tests.conftest import serve
-
-    url, server = serve(built_site)
-    yield url
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.mark.browser
-def test_referral_page_fits_a_phone(page, served_site):
+def test_referral_page_fits_a_phone(page, site_url):
     """At 360 px the diagram scales to the column and the page has no sideways scroll."""
-    page.goto(served_site + "protocolos/derivacion/")
+    page.goto(site_url + "protocolos/derivacion/")
     svg_width = page.eval_on_selector("#flujo-derivacion svg", "el => el.getBoundingClientRect().width")
     assert 200 < svg_width <= 360
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
