@@ -30,3 +30,28 @@ def check_pages(docs_dir: Path = DOCS_DIR, today: dt.date | None = None,
 def check_all_pages(docs_dir: Path = DOCS_DIR, today: dt.date | None = None) -> list[Problem]:
     """Everything the build refuses: page checks plus translation parity."""
     return check_pages(docs_dir, today) + check_translations(load_pages(docs_dir))
+
+
+def docs_signature(docs_dir: Path) -> tuple:
+    """What the page checks depend on: every file under docs/ with its size and mtime."""
+    return tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size)
+                        for p in Path(docs_dir).rglob("*") if p.is_file()))
+
+
+_LAST: dict[str, tuple] = {}
+
+
+def check_all_pages_once(docs_dir: Path, today: dt.date | None = None) -> list[Problem]:
+    """check_all_pages, skipped when nothing under docs/ changed since the last passing run.
+
+    static-i18n runs a build per language, so without this the same checks ran twice per
+    build (and on every `mkdocs serve` rebuild).
+    """
+    key = str(Path(docs_dir).resolve())
+    signature = (docs_signature(docs_dir), today or dt.date.today())
+    if _LAST.get(key) == signature:
+        return []
+    problems = check_all_pages(docs_dir, today)
+    if not problems:
+        _LAST[key] = signature
+    return problems

@@ -154,3 +154,15 @@ def test_hreflang_alternates_are_absolute_when_site_url_is_set(built_site):
     en = read(built_site, "en/protocolos/")
     assert '<link rel="alternate" href="https://example.org/guia/protocolos/" hreflang="es">' in en
     assert '<link rel="canonical" href="https://example.org/guia/en/protocolos/">' in en
+
+
+def test_page_checks_run_again_only_when_docs_change(docs_copy):
+    from scripts.checks import check_all_pages_once
+
+    assert check_all_pages_once(docs_copy, TODAY) == []
+    page = docs_copy / "acerca" / "index.en.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("review_every_months: 12", "review_every_months: 99"),
+                    encoding="utf-8")
+    problems = check_all_pages_once(docs_copy, TODAY)
+    assert {p.field for p in problems} == {"review_every_months"}   # schema maximum and parity
+    assert check_all_pages_once(docs_copy, TODAY) != []   # failures are never cached

@@ -15,7 +15,7 @@ if str(ROOT) not in sys.path:
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.utils import get_relative_url  # noqa: E402
 
-from scripts.checks import check_all_pages  # noqa: E402
+from scripts.checks import check_all_pages_once  # noqa: E402
 from scripts.dates import as_date, format_date  # noqa: E402
 from scripts.frontmatter import next_review  # noqa: E402
 from scripts.pages import parse_page, split_language  # noqa: E402
@@ -27,7 +27,7 @@ from scripts.translations import is_stale  # noqa: E402
 
 def on_pre_build(config, **kwargs):
     """Stop the build on any front-matter, structure or translation problem."""
-    problems = check_all_pages(Path(config["docs_dir"]))
+    problems = check_all_pages_once(Path(config["docs_dir"]))
     if problems:
         raise PluginError("Page checks failed (fix each line, then rebuild):\n"
                           + "\n".join(p.format() for p in problems))
