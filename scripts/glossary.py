@@ -215,26 +215,22 @@ def check_glossary(docs_dir: Path = DOCS_DIR, glossary_file: Path | None = None)
     # An acronym of either language counts (an English page may quote a Spanish title).
     known = {sigla for lang in LANGUAGES for sigla in siglas_for(terms, lang)}
     paths = list(iter_page_paths(docs_dir)) + sorted((docs_dir / "_includes").glob("*.md"))
+    found_in: list[tuple[Path, list[tuple[int, str]]]] = []
     for path in paths:
         body, start = _page_body(path)
+        found_in.append((path, list(find_acronyms(body, start))))
+    for path in sorted((docs_dir / "_data" / "flujos").glob("*.yml")):
+        found_in.append((path, [(line, word) for line, text in _flow_texts(path)
+                                for _line, word in find_acronyms(text, line)]))
+    for path, found in found_in:
         reported: set[str] = set()
-        for line, word in find_acronyms(body, start):
+        for line, word in found:
             if word in reported or word in known:
                 continue
             reported.add(word)
             problems.append(Problem(relpath(path), line, "acronym",
                                     f"{word!r} is not in the glossary",
                                     "add it to docs/_data/glosario.yml (sigla) or spell it out"))
-    for path in sorted((docs_dir / "_data" / "flujos").glob("*.yml")):
-        reported = set()
-        for line, text in _flow_texts(path):
-            for _line, word in find_acronyms(text, line):
-                if word in reported or word in known:
-                    continue
-                reported.add(word)
-                problems.append(Problem(relpath(path), line, "acronym",
-                                        f"{word!r} is not in the glossary",
-                                        "add it to docs/_data/glosario.yml (sigla) or spell it out"))
     return problems
 
 
