@@ -8,6 +8,7 @@ which `plugins.search.fields` in mkdocs.yml declares (see ../shared/TECH_NOTES.m
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -24,12 +25,19 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _folded_if_changed(word: str) -> str | None:
+    """fold(word) when it differs from word.lower(), else None (cached: words repeat a lot)."""
+    folded = fold(word)
+    return folded if folded != word.lower() else None
+
+
 def folded_words(text: str) -> str:
     """The distinct words of `text` whose folded form differs, folded, space-separated."""
     seen: dict[str, None] = {}
     for word in WORD_RE.findall(TAG_RE.sub(" ", text)):
-        folded = fold(word)
-        if folded != word.lower():
+        folded = _folded_if_changed(word)
+        if folded is not None:
             seen.setdefault(folded, None)
     return " ".join(seen)
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
 from scripts import DATA_DIR
 from scripts.problems import Problem, relpath
-from scripts.yamlutil import line_of, load_yaml_file
+from scripts.yamlutil import line_of, load_yaml
 
 SOURCES_DIR = DATA_DIR / "fuentes"
 REQUIRED_FIELDS = ("id", "title", "publisher", "year")
@@ -29,12 +30,19 @@ class Source:
 
 def load_sources(sources_dir: Path = SOURCES_DIR) -> tuple[dict[str, Source], list[Problem]]:
     """Read every fuentes/*.yml; return sources by id and the problems found."""
+    texts = tuple((path, path.read_text(encoding="utf-8")) for path in sorted(Path(sources_dir).glob("*.yml")))
+    sources, problems = _parse_sources(texts)
+    return dict(sources), list(problems)
+
+
+@functools.lru_cache(maxsize=16)   # the build asks once per page; the files rarely change
+def _parse_sources(texts: tuple[tuple[Path, str], ...]) -> tuple[dict[str, Source], tuple[Problem, ...]]:
     sources: dict[str, Source] = {}
     problems: list[Problem] = []
     seen_in: dict[str, str] = {}
-    for path in sorted(Path(sources_dir).glob("*.yml")):
+    for path, text in texts:
         shown = relpath(path)
-        data = load_yaml_file(path) or []
+        data = load_yaml(text) or []
         if not isinstance(data, list):
             problems.append(Problem(shown, 1, "", "must be a list of sources", "start each entry with '- id: ...'"))
             continue
@@ -62,7 +70,7 @@ def load_sources(sources_dir: Path = SOURCES_DIR) -> tuple[dict[str, Source], li
                 continue
             seen_in[source_id] = shown
             sources[source_id] = Source(**{k: str(entry.get(k) or "") for k in ALLOWED_FIELDS})
-    return sources, problems
+    return sources, tuple(problems)
 
 
 def cite(source: Source) -> str:

@@ -10,6 +10,7 @@ if str(ROOT) not in sys.path:
 
 from mkdocs.exceptions import PluginError  # noqa: E402
 
+from scripts.buildcache import template_cache  # noqa: E402
 from scripts.markers import MarkerContext, MarkerError, render_markers  # noqa: E402
 
 
@@ -28,7 +29,9 @@ def _env(theme):
     cached = _ENVS.get(key)
     if cached is None or cached[0] is not theme:
         # autoescape: data (names, descriptions) must show as text, never as markup
-        cached = _ENVS[key] = (theme, theme.get_env().overlay(autoescape=True))
+        env = theme.get_env().overlay(autoescape=True)
+        env.bytecode_cache = template_cache(env)    # compiled once per process, not per language
+        cached = _ENVS[key] = (theme, env)
     return cached[1]
 
 
