@@ -26,6 +26,9 @@ CSV_FIELDS = ("id", "region", "ubigeo", "service_type", "name_es", "name_en", "o
               "confidential_location", "service_area_es", "service_area_en", "verified_on",
               "review_every_months", "source", "source_url")
 LANGS = ("es", "en")
+# National lines a card without a regional number points to (ids in contactos/nacional.yml;
+# their names and numbers come from there, never typed here).
+FALLBACK_LINES = ("linea-100", "linea-1818")
 
 
 def vcard_name(region: str, lang: str) -> str:
@@ -169,18 +172,34 @@ def _escape(value: str) -> str:
 
 def _fold(line: str) -> str:
     """RFC 6350 line folding at 75 octets (never inside a UTF-8 character)."""
-    out, current = [], ""
+    if len(line) <= 75 and line.isascii():
+        return line
+    out, current, size = [], "", 0
     for char in line:
-        if len((current + char).encode("utf-8")) > 75:
+        width = len(char.encode("utf-8"))
+        if size + width > 75:
             out.append(current)
-            current = " " + char
+            current, size = " " + char, 1 + width
         else:
             current += char
+            size += width
     out.append(current)
     return "\r\n".join(out)
 
 
-def vcard(view: dict, lang: str) -> str:
+def no_number_note(national: list[dict], lang: str) -> str:
+    """What a card without a phone number says: call the national lines (from the data)."""
+    by_id = {v["id"]: v for v in national if v["phones"]}
+    lines = [f"{text(by_id[i]['name'], lang)} ({by_id[i]['phones'][0]['number']})"
+             for i in FALLBACK_LINES if i in by_id]
+    if lang == "es":
+        calls = " o ".join(lines) or "las líneas nacionales de este archivo"
+        return f"Sin número regional verificado: llame a {calls}."
+    calls = " or ".join(lines) or "the national lines in this file"
+    return f"No verified regional number: call {calls}."
+
+
+def vcard(view: dict, lang: str, no_number: str = "") -> str:
     """One entry as a vCard; entries without a number say so in NOTE."""
     name = text(view["name"], lang)
     lines = ["BEGIN:VCARD", "VERSION:3.0", f"FN:{_escape(name)}", f"N:{_escape(name)};;;;"]
@@ -196,8 +215,7 @@ def vcard(view: dict, lang: str) -> str:
         lines.append(f"URL:{view['url']}")
     note = [text(view["description"], lang)]
     if not view["phones"]:
-        note.append("Sin número regional verificado: llame a la Línea 100 o al 1818." if lang == "es"
-                    else "No verified regional number: call Línea 100 or 1818.")
+        note.append(no_number)
     verified = _iso(view["verified_on"])
     note.append(f"{'Verificado el' if lang == 'es' else 'Verified on'} {verified}. "
                 f"{'Fuente' if lang == 'es' else 'Source'}: {view['source']}")
@@ -209,8 +227,9 @@ def vcard(view: dict, lang: str) -> str:
 
 def to_vcards(region: str, views: dict[str, list[dict]], lang: str) -> str:
     """A region's file: its own entries, then every national entry."""
-    entries = list(views.get(region, [])) + list(views.get(NATIONAL, []))
-    return "".join(vcard(v, lang) for v in entries)
+    national = list(views.get(NATIONAL, []))
+    no_number = no_number_note(national, lang)
+    return "".join(vcard(v, lang, no_number) for v in list(views.get(region, [])) + national)
 
 
 def read_vcards(payload: str) -> list[dict]:

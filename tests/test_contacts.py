@@ -19,8 +19,8 @@ from scripts.__main__ import main
 from scripts.contacts import (CONTACTS_DIR, NATIONAL, REGIONS, SHORT_CODES, card_data, directory_views,
                               national_lines, overdue_entries, parse_phone, region_views, usable_contacts,
                               validate_contacts)
-from scripts.exports import (export_names, read_csv, read_json, read_vcards, to_csv, to_json, to_vcards,
-                             vcard_name)
+from scripts.exports import (_fold, export_names, no_number_note, read_csv, read_json, read_vcards, to_csv,
+                             to_json, to_vcards, vcard_name)
 from scripts.pages import load_pages
 from scripts.yamlutil import load_yaml_file
 
@@ -309,6 +309,30 @@ def test_vcard_lines_are_folded_and_escaped():
     payload = to_vcards("piura", views, "es")
     assert all(len(line.encode("utf-8")) <= 75 for line in payload.split("\r\n"))
     assert "\\," in payload          # commas in text are escaped
+
+
+def test_vcard_without_a_number_points_to_national_lines_taken_from_the_data():
+    views = directory_views(CONTACTS_DIR, TODAY)
+    by_id = {v["id"]: v for v in views[NATIONAL]}
+    assert no_number_note(views[NATIONAL], "es") == (
+        f"Sin número regional verificado: llame a {by_id['linea-100']['name']['es']} "
+        f"({by_id['linea-100']['phones'][0]['number']}) o {by_id['linea-1818']['name']['es']} "
+        f"({by_id['linea-1818']['phones'][0]['number']}).")
+    renamed = [{**v, "phones": [{**v["phones"][0], "number": "999"}]} if v["id"] == "linea-100" else v
+               for v in views[NATIONAL]]
+    assert "(999)" in no_number_note(renamed, "en")
+    assert no_number_note([], "en") == "No verified regional number: call the national lines in this file."
+    entry = {**views[NATIONAL][0], "phones": []}
+    card = read_vcards(to_vcards("x", {"x": [entry], NATIONAL: views[NATIONAL]}, "es"))[0]
+    assert no_number_note(views[NATIONAL], "es") in card["NOTE"]
+
+
+def test_vcard_folding_never_splits_a_character():
+    line = "NOTE:" + "ñ" * 60
+    folded = _fold(line)
+    assert all(len(part.encode("utf-8")) <= 75 for part in folded.split("\r\n"))
+    assert folded.replace("\r\n ", "") == line
+    assert _fold("FN:short") == "FN:short"
 
 
 def test_export_names_link_every_region():
