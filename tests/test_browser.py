@@ -65,7 +65,7 @@ def test_language_switcher_keeps_the_page(page, site_url):
     page.wait_for_url("**/en/protocolos/")
     assert page.locator("html").get_attribute("lang") == "en"
     page.locator("a.md-select__link[hreflang='es']").first.dispatch_event("click")
-    page.wait_for_url("**/protocolos/")
+    page.wait_for_url(site_url + "protocolos/")    # "**/protocolos/" also matches the English page
     assert page.locator("html").get_attribute("lang") == "es"
 
 
@@ -180,3 +180,64 @@ def test_no_sideways_scroll_at_320px_without_javascript(browser, site_url):
 ])
 def test_search_finds_the_mining_page(page, site_url, prefix, query, expected):
     assert expected in search(page, site_url + prefix, query)
+
+
+# --- Quick exit (help strip; docs/assets/javascripts/salida-rapida.js) -------------------
+
+EXIT_URL = "https://www.google.com.pe/"
+
+
+def neutral_site(context) -> None:
+    """Answer the quick-exit destination locally: tests never reach another host."""
+    context.route(EXIT_URL + "**", lambda route: route.fulfill(
+        body="<!doctype html><title>Google</title><p>neutral</p>", content_type="text/html"))
+
+
+@pytest.mark.parametrize("url", SECTIONS)
+def test_quick_exit_link_on_every_landing_page_in_both_languages(built_site, url):
+    for prefix, label in (("", "Salir rápido"), ("en/", "Quick exit")):
+        html = (built_site / prefix / url / "index.html").read_text(encoding="utf-8")
+        assert (f'<a class="kb-exit" href="{EXIT_URL}" rel="noreferrer" data-kb-exit>{label}</a>' in html), \
+            f"/{prefix}{url}: quick-exit link missing"
+        assert "salida-rapida.js" in html
+
+
+def test_quick_exit_leaves_and_back_does_not_return_to_the_page(page, site_url):
+    neutral_site(page.context)
+    page.goto(site_url)
+    page.goto(site_url + "protocolos/primer-contacto/")
+    button = page.locator("a.kb-exit")
+    box = button.bounding_box()
+    assert box["height"] >= 24 and box["width"] >= 24 and box["x"] + box["width"] <= 360
+    button.click()
+    page.wait_for_url(EXIT_URL)
+    page.go_back()
+    assert page.url == site_url, "Back must skip the page that was left (location.replace)"
+
+
+def test_three_shift_presses_exit_but_not_while_typing(page, site_url):
+    neutral_site(page.context)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(site_url + "en/directorio/")
+    page.locator("input.md-search__input").click()
+    for _ in range(3):
+        page.keyboard.press("Shift")
+    page.wait_for_timeout(300)
+    assert page.url == site_url + "en/directorio/", "Shift typed in the search box must not exit"
+    page.keyboard.press("Escape")                  # leave search (its keys go to the search box)
+    page.evaluate("document.activeElement.blur()")
+    for _ in range(3):
+        page.keyboard.press("Shift")
+    page.wait_for_url(EXIT_URL)
+
+
+def test_quick_exit_is_a_plain_link_without_javascript(browser, site_url):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, java_script_enabled=False)
+    neutral_site(context)
+    page = context.new_page()
+    try:
+        page.goto(site_url + "acerca/")
+        page.locator("a.kb-exit").click()
+        page.wait_for_url(EXIT_URL)
+    finally:
+        context.close()
