@@ -52,9 +52,11 @@ _TEMPLATE_CACHES: dict[tuple, TemplateCache] = {}
 
 def template_cache(env: jinja2.Environment) -> TemplateCache:
     """The process-wide bytecode cache for environments configured like `env`."""
-    flavour = (bool(env.autoescape), tuple(sorted(env.extensions)), env.block_start_string,
+    autoescape = env.autoescape if isinstance(env.autoescape, bool) else repr(env.autoescape)
+    flavour = (autoescape, tuple(sorted(env.extensions)), env.block_start_string,
                env.variable_start_string, env.comment_start_string, env.line_statement_prefix,
-               env.trim_blocks, env.lstrip_blocks, env.newline_sequence, env.keep_trailing_newline)
+               env.trim_blocks, env.lstrip_blocks, env.newline_sequence, env.keep_trailing_newline,
+               env.finalize is not None, env.is_async, env.optimized)
     return _TEMPLATE_CACHES.setdefault(flavour, TemplateCache())
 
 
