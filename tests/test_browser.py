@@ -182,7 +182,7 @@ def test_search_finds_the_mining_page(page, site_url, prefix, query, expected):
     assert expected in search(page, site_url + prefix, query)
 
 
-# --- Quick exit (help strip; docs/assets/javascripts/salida-rapida.js) -------------------
+# --- Quick exit (help strip; docs/assets/javascripts/kb.js) -------------------
 
 EXIT_URL = "https://www.google.com.pe/"
 
@@ -199,7 +199,7 @@ def test_quick_exit_link_on_every_landing_page_in_both_languages(built_site, url
         html = (built_site / prefix / url / "index.html").read_text(encoding="utf-8")
         assert (f'<a class="kb-exit" href="{EXIT_URL}" rel="noreferrer" data-kb-exit>{label}</a>' in html), \
             f"/{prefix}{url}: quick-exit link missing"
-        assert "salida-rapida.js" in html
+        assert "kb.js" in html
 
 
 def test_quick_exit_leaves_and_back_does_not_return_to_the_page(page, site_url):
@@ -239,5 +239,23 @@ def test_quick_exit_is_a_plain_link_without_javascript(browser, site_url):
         page.goto(site_url + "acerca/")
         page.locator("a.kb-exit").click()
         page.wait_for_url(EXIT_URL)
+    finally:
+        context.close()
+
+
+def test_tapping_an_acronym_shows_its_meaning_and_a_second_tap_hides_it(browser, site_url):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    try:
+        page.goto(site_url + "protocolos/derivacion/")
+        abbr = page.locator("article abbr[title]:not(a abbr)").first
+        title = abbr.get_attribute("title")
+        assert title
+        abbr.tap()
+        meaning = abbr.locator("xpath=following-sibling::*[1]")
+        assert meaning.get_attribute("class") == "kb-abbr-meaning"
+        assert meaning.text_content() == f" ({title})"
+        abbr.tap()
+        assert page.locator(".kb-abbr-meaning").count() == 0
     finally:
         context.close()
