@@ -157,8 +157,8 @@ def test_print_shows_content_only_with_link_urls_and_open_details(page, site_url
 def test_help_strip_leads_to_the_what_to_do_block_offline(page, offline_site):
     page.goto((offline_site / "acerca" / "accesibilidad.html").as_uri())
     page.locator("a.kb-help-strip").click()
-    assert page.url.endswith("index.html#que-hacer-ahora")
-    assert page.locator("#que-hacer-ahora").is_visible()
+    page.wait_for_url("**/index.html#que-hacer-ahora")
+    page.locator("#que-hacer-ahora").wait_for(state="visible", timeout=5000)   # the page may still be loading
 
 
 def test_no_sideways_scroll_at_320px_without_javascript(browser, site_url):
