@@ -123,19 +123,15 @@ class Rendered:
     links_to_anchors: dict[str, dict[str, str]] | None   # target src_uri -> {anchor: link}
 
 
-@dataclass
 class WarningCounter(logging.Handler):
     """Counts WARNING and worse records of the `mkdocs` loggers."""
 
-    count: int = 0
-
-    def __post_init__(self) -> None:
-        logging.Handler.__init__(self, level=logging.WARNING)
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.count = 0
 
     def emit(self, record: logging.LogRecord) -> None:
         self.count += 1
-
-    __hash__ = logging.Handler.__hash__
 
 
 @dataclass

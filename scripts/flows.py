@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from scripts import DATA_DIR, LANGUAGES
-from scripts.problems import Problem, relpath
+from scripts.problems import Problem, relpath, unknown_fields
 from scripts.yamlutil import line_of, load_yaml_file
 
 FLOWS_DIR = DATA_DIR / "flujos"
@@ -110,9 +110,7 @@ def check_flow_data(data: Any, shown: str, expected_id: str | None = None) -> li
     for name in ("id", "title", "steps"):
         if not data.get(name):
             problems.append(Problem(shown, getattr(data, "line", 1), name, "missing", f"add '{name}:'"))
-    for name in sorted(set(data) - FLOW_FIELDS):
-        problems.append(Problem(shown, line_of(data, name), name, "unknown field",
-                                f"use only: {', '.join(sorted(FLOW_FIELDS))}"))
+    problems += unknown_fields(shown, data, FLOW_FIELDS)
     if expected_id and data.get("id") and str(data["id"]) != expected_id:
         problems.append(Problem(shown, line_of(data, "id"), "id",
                                 f"'{data['id']}' does not match the file name '{expected_id}.yml'", ""))
@@ -143,9 +141,7 @@ def check_flow_data(data: Any, shown: str, expected_id: str | None = None) -> li
         if not isinstance(step, dict):
             continue
         where = f"steps[{index}]"
-        for name in sorted(set(step) - STEP_FIELDS):
-            problems.append(Problem(shown, line_of(step, name), f"{where}.{name}", "unknown field",
-                                    f"use only: {', '.join(sorted(STEP_FIELDS))}"))
+        problems += unknown_fields(shown, step, STEP_FIELDS, where)
         if "text" not in step:
             problems.append(Problem(shown, getattr(step, "line", None), f"{where}.text", "missing", "add 'text: {es: ..., en: ...}'"))
         else:
@@ -177,9 +173,7 @@ def check_flow_data(data: Any, shown: str, expected_id: str | None = None) -> li
                 if not isinstance(branch, dict):
                     problems.append(Problem(shown, line_of(step, "branches"), b_where, "must be a mapping with label and to", ""))
                     continue
-                for name in sorted(set(branch) - BRANCH_FIELDS):
-                    problems.append(Problem(shown, line_of(branch, name), f"{b_where}.{name}", "unknown field",
-                                            f"use only: {', '.join(sorted(BRANCH_FIELDS))}"))
+                problems += unknown_fields(shown, branch, BRANCH_FIELDS, b_where)
                 if "label" not in branch:
                     problems.append(Problem(shown, getattr(branch, "line", None), f"{b_where}.label", "missing", ""))
                 else:

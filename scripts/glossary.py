@@ -17,7 +17,7 @@ import yaml
 
 from scripts import DATA_DIR, DOCS_DIR, LANGUAGES
 from scripts.pages import FENCE_RE, FRONT_MATTER_RE, iter_page_paths
-from scripts.problems import Problem, relpath
+from scripts.problems import Problem, relpath, unknown_fields
 from scripts.yamlutil import line_of, load_yaml_file
 
 GLOSSARY_FILE = DATA_DIR / "glosario.yml"
@@ -97,9 +97,7 @@ def load_glossary(path: Path = GLOSSARY_FILE) -> tuple[list[Term], list[Problem]
         for name in REQUIRED_FIELDS:
             if not entry.get(name):
                 problems.append(Problem(shown, line, name, "missing", f"add '{name}:' to this term"))
-        for name in sorted(set(entry) - ALLOWED_FIELDS):
-            problems.append(Problem(shown, line_of(entry, name), name, "unknown field",
-                                    f"use only: {', '.join(sorted(ALLOWED_FIELDS))}"))
+        problems += unknown_fields(shown, entry, ALLOWED_FIELDS)
         term_id = str(entry.get("id") or "")
         if term_id and not ID_RE.match(term_id):
             problems.append(Problem(shown, line_of(entry, "id"), "id", f"not kebab-case: {term_id!r}",

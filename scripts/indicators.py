@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from scripts import DATA_DIR, LANGUAGES
 from scripts.markers import MarkerContext, MarkerError, register
-from scripts.problems import Problem, ProblemsError, relpath
+from scripts.problems import Problem, ProblemsError, relpath, unknown_fields
 from scripts.sources import SOURCES_DIR, load_sources
 from scripts.yamlutil import line_of, load_yaml_file
 
@@ -96,9 +96,7 @@ def validate_indicator_data(data: Any, shown: str, source_ids: set[str]) -> list
         for name in REQUIRED_FIELDS:
             if name not in entry or entry.get(name) in (None, ""):
                 problems.append(Problem(shown, line, name, "missing", f"add '{name}:' to this indicator"))
-        for name in sorted(set(entry) - ALLOWED_FIELDS):
-            problems.append(Problem(shown, line_of(entry, name), name, "unknown field",
-                                    f"use only: {', '.join(sorted(ALLOWED_FIELDS))}"))
+        problems += unknown_fields(shown, entry, ALLOWED_FIELDS)
         ident = entry.get("id")
         if ident is not None:
             ident = str(ident)

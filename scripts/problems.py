@@ -34,6 +34,15 @@ def relpath(path: Path | str, root: Path | None = None) -> str:
         return path.as_posix()
 
 
+def unknown_fields(shown: str, mapping: dict, allowed: set[str] | frozenset[str], prefix: str = "") -> list[Problem]:
+    """One problem per key of `mapping` not in `allowed`, at that key's line (`prefix.key`)."""
+    from scripts.yamlutil import line_of
+
+    hint = f"use only: {', '.join(sorted(allowed))}"
+    return [Problem(shown, line_of(mapping, name), f"{prefix}.{name}" if prefix else name, "unknown field", hint)
+            for name in sorted(set(mapping) - set(allowed))]
+
+
 class ProblemsError(Exception):
     """Raised by build hooks when a check fails: lists every problem at once."""
 

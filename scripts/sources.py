@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from scripts import DATA_DIR
-from scripts.problems import Problem, relpath
+from scripts.problems import Problem, relpath, unknown_fields
 from scripts.yamlutil import line_of, load_yaml
 
 SOURCES_DIR = DATA_DIR / "fuentes"
@@ -54,9 +54,7 @@ def _parse_sources(texts: tuple[tuple[Path, str], ...]) -> tuple[dict[str, Sourc
             for name in REQUIRED_FIELDS:
                 if not entry.get(name):
                     problems.append(Problem(shown, line, name, "missing", f"add '{name}:' to this source"))
-            for name in sorted(set(entry) - ALLOWED_FIELDS):
-                problems.append(Problem(shown, line_of(entry, name), name, "unknown field",
-                                        f"use only: {', '.join(sorted(ALLOWED_FIELDS))}"))
+            problems += unknown_fields(shown, entry, ALLOWED_FIELDS)
             url = str(entry.get("url") or "")
             if url and (urlparse(url).scheme not in ("https", "http") or not urlparse(url).netloc):
                 problems.append(Problem(shown, line_of(entry, "url"), "url", f"not a web address: {url!r}", ""))
