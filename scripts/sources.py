@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 from scripts import DATA_DIR
@@ -25,7 +27,7 @@ class Source:
     author: str = ""
     url: str = ""
     lang: str = ""
-    note: str = ""
+    note: Any = ""                  # {es: ..., en: ...}: shown in the page's language
 
 
 def load_sources(sources_dir: Path = SOURCES_DIR) -> tuple[dict[str, Source], list[Problem]]:
@@ -67,14 +69,66 @@ def _parse_sources(texts: tuple[tuple[Path, str], ...]) -> tuple[dict[str, Sourc
                                         "ids must be unique across docs/_data/fuentes/*.yml"))
                 continue
             seen_in[source_id] = shown
-            sources[source_id] = Source(**{k: str(entry.get(k) or "") for k in ALLOWED_FIELDS})
+            note = entry.get("note") or ""
+            if note and not (isinstance(note, dict) and all(note.get(k) for k in ("es", "en"))):
+                problems.append(Problem(shown, line_of(entry, "note"), "note",
+                                        "must be a map with both languages",
+                                        "write note: {es: ..., en: ...} (English pages show the English note)"))
+                note = ""
+            fields = {k: str(entry.get(k) or "") for k in ALLOWED_FIELDS - {"note"}}
+            sources[source_id] = Source(**fields, note=dict(note) if note else "")
     return sources, tuple(problems)
 
 
-def cite(source: Source) -> str:
-    """Plain-text citation: Author. Title. Publisher, year."""
-    parts = [source.author, source.title, f"{source.publisher}, {source.year}"]
-    return ". ".join(p.rstrip(".") for p in parts if p) + "."
+# Hosts of copies, wikis and blogs: a reader is told the citation is not the original.
+SECONDARY_HOSTS = ("scribd.com", "slideshare.net", "studyres.com", "studylib.", "kipdf.com",
+                   "pdfslide.", "pdfroom.com", "docslib.org", "readkong.com", "physio-pedia.com",
+                   "wikipedia.org", "blogspot.", "wordpress.com", "issuu.com", "yumpu.com",
+                   "fdocuments.", "docplayer.", "ebin.pub", "jerre-dev.xyz",
+                   "xn--alejandromuante-8qb.com")
+SECONDARY_WORDS = re.compile(r"\b(blog|wikipedia)\b", re.IGNORECASE)
+NO_DATE = {"es": "s. f.", "en": "n.d."}
+SECONDARY_LABEL = {"es": "Copia no oficial o fuente secundaria: contraste con el original.",
+                   "en": "Unofficial copy or secondary source: check against the original."}
+
+
+def is_secondary(source: Source) -> bool:
+    """True for a copy on a document-sharing site, a wiki or a blog (not the publisher's own)."""
+    host = urlparse(source.url).netloc.lower()
+    return any(h in host for h in SECONDARY_HOSTS) or bool(SECONDARY_WORDS.search(source.publisher))
+
+
+def _sentence(text: str) -> str:
+    """`text` ending with one full stop (never '..', never '?.')."""
+    text = text.strip()
+    return text if not text or text[-1] in ".?!…" else text + "."
+
+
+def note_text(source: Source, lang: str) -> str:
+    """The source's note in `lang` ('' when it has none)."""
+    note = source.note
+    return note.get(lang, "") if isinstance(note, dict) else str(note or "")
+
+
+def citation(source: Source, lang: str) -> dict[str, str]:
+    """The pieces the partial prints, punctuated once: author, title, tail, note, label."""
+    year = NO_DATE[lang] if source.year.strip() in NO_DATE.values() else source.year
+    title = source.title.strip()
+    return {
+        "author": _sentence(source.author) if source.author else "",
+        "title": title,
+        "title_end": "" if title[-1:] in ".?!…" else ".",
+        "title_lang": source.lang if source.lang and source.lang != lang else "",
+        "tail": _sentence(f"{source.publisher}, {year}"),
+        "note": _sentence(note_text(source, lang)),
+        "secondary": SECONDARY_LABEL[lang] if is_secondary(source) else "",
+    }
+
+
+def cite(source: Source, lang: str = "es") -> str:
+    """Plain-text citation: Author. Title. Publisher, year. (one full stop each)"""
+    c = citation(source, lang)
+    return " ".join(p for p in (c["author"], c["title"] + c["title_end"], c["tail"]) if p)
 
 
 # --- Marker ---------------------------------------------------------------
@@ -92,4 +146,5 @@ def render_sources(ctx: MarkerContext) -> str:
     unknown = [i for i in ids if i not in sources]
     if unknown:
         raise MarkerError(f"unknown source ids in front matter: {', '.join(unknown)}")
-    return ctx.render("partials/kb-sources.html", sources=[sources[i] for i in ids], lang=ctx.lang)
+    return ctx.render("partials/kb-sources.html", lang=ctx.lang,
+                      sources=[(sources[i], citation(sources[i], ctx.lang)) for i in ids])
