@@ -86,11 +86,19 @@ def test_primer_contacto_steps_come_from_the_shared_snippet(built_site, lang):
     assert first in re.sub(r"<[^>]+>", "", pasos.split("</ol>", 1)[0])
 
 
+ALL_PROTOCOLS = sorted(p.name.split(".")[0] for p in (Path(__file__).parents[1] / "docs" / "protocolos").glob("*.es.md")
+                       if p.name != "index.es.md")
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_section_landing_lists_every_protocol(built_site, lang):
+    """Issue 15 item 8: every protocol (16), not only the first eight, grouped by moment of care."""
     landing = (built_site / LANGS[lang] / "protocolos" / "index.html").read_text(encoding="utf-8")
-    for slug in PROTOCOLS:
-        assert f'href="{slug}/"' in landing
+    assert len(ALL_PROTOCOLS) == 16
+    missing = [slug for slug in ALL_PROTOCOLS if f'href="{slug}/"' not in landing]
+    assert missing == []
+    for group in ("al-llegar", "atencion-clinica", "segun-la-persona", "antes-del-alta", "despues"):
+        assert f'id="{group}"' in landing
 
 
 # --- In the browser, at 360 px ------------------------------------------------
