@@ -62,7 +62,8 @@ def test_review_dates_and_reading_time_shown_in_each_language(built_site):
     en = read(built_site, "en/acerca/")
     assert "Última revisión" in es and "29 de noviembre de 2026" in es
     assert "Próxima revisión" in es and "29 de noviembre de 2027" in es
-    assert "Last reviewed" in en and "29 November 2026" in en and "Next review due" in en
+    assert "Last editorial check" in en and "29 November 2026" in en and "Next review due" in en
+    assert "Última revisión editorial" in es   # issue 15 item 10: an editorial check, not a clinical review
     assert re.search(r"Tiempo de lectura</dt><dd>\d+ min", es)
 
 
