@@ -34,3 +34,41 @@ def test_invalid_fixture_gives_exactly_three_messages():
     ]
     assert set(sources) == {"s01", "s02", "s03"}
     assert sources["s01"].title == "Primera fuente"
+
+
+# --- Rendering (issue 15 item 9) -------------------------------------------------------
+
+from scripts.sources import Source, citation, cite, is_secondary  # noqa: E402
+
+
+def _source(**fields) -> Source:
+    base = {"id": "x", "title": "Título", "publisher": "MINSA", "year": "2020"}
+    return Source(**{**base, **fields})
+
+
+def test_citation_never_doubles_a_full_stop():
+    s = _source(author="Zimmerman C., Watts C.", title="Guía.", year="s. f.")
+    assert cite(s, "es") == "Zimmerman C., Watts C. Guía. MINSA, s. f."
+    assert cite(s, "en") == "Zimmerman C., Watts C. Guía. MINSA, n.d."
+
+
+def test_citation_marks_a_title_in_the_other_language_and_picks_the_note_language():
+    s = _source(lang="es", note={"es": "Nota", "en": "Note"})
+    assert citation(s, "en")["title_lang"] == "es" and citation(s, "en")["note"] == "Note."
+    assert citation(s, "es")["title_lang"] == "" and citation(s, "es")["note"] == "Nota."
+
+
+def test_copies_wikis_and_blogs_are_labelled_secondary():
+    assert is_secondary(_source(url="https://es.scribd.com/document/1"))
+    assert is_secondary(_source(publisher="Inforegion; blog PUCP"))
+    assert not is_secondary(_source(url="https://www.gob.pe/minsa"))
+    assert citation(_source(url="https://es.wikipedia.org/wiki/X"), "en")["secondary"].startswith("Unofficial copy")
+
+
+def test_a_note_in_one_language_only_is_reported(tmp_path):
+    (tmp_path / "f.yml").write_text('- id: a\n  title: T\n  publisher: P\n  year: "2020"\n  note: "solo español"\n',
+                                    encoding="utf-8")
+    _, problems = load_sources(tmp_path)
+    assert [p.format() for p in problems] == [
+        f"{problems[0].path}:5: note: must be a map with both languages"
+        " → write note: {es: ..., en: ...} (English pages show the English note)"]
