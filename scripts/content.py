@@ -152,7 +152,7 @@ def check_site(site_dir: Path, exclude: tuple[str, ...] = ()) -> list[Problem]:
     """Every reader-facing content problem of a built site (both languages)."""
     from scripts.sources import load_sources
     sources, _ = load_sources()
-    source_langs = {sid: s.lang for sid, s in sources.items()}
+    source_langs = {sid: s.title_lang or s.lang for sid, s in sources.items()}
     problems: list[Problem] = []
     for path, lang in _pages(Path(site_dir), exclude):
         page_html = path.read_text(encoding="utf-8")

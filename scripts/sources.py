@@ -15,7 +15,8 @@ from scripts.yamlutil import line_of, load_yaml
 
 SOURCES_DIR = DATA_DIR / "fuentes"
 REQUIRED_FIELDS = ("id", "title", "publisher", "year")
-ALLOWED_FIELDS = {"id", "title", "author", "publisher", "year", "url", "lang", "note"}
+ALLOWED_FIELDS = {"id", "title", "author", "publisher", "year", "url", "lang", "note",
+                  "title_lang"}   # title_lang: language of the title when it differs from `lang`
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Source:
     author: str = ""
     url: str = ""
     lang: str = ""
+    title_lang: str = ""            # a descriptive Spanish title for English documents, say
     note: Any = ""                  # {es: ..., en: ...}: shown in the page's language
 
 
@@ -114,11 +116,13 @@ def citation(source: Source, lang: str) -> dict[str, str]:
     """The pieces the partial prints, punctuated once: author, title, tail, note, label."""
     year = NO_DATE[lang] if source.year.strip() in NO_DATE.values() else source.year
     title = source.title.strip()
+    title_lang = source.title_lang or source.lang
     return {
         "author": _sentence(source.author) if source.author else "",
         "title": title,
         "title_end": "" if title[-1:] in ".?!…" else ".",
-        "title_lang": source.lang if source.lang and source.lang != lang else "",
+        "title_lang": title_lang if title_lang and title_lang != lang else "",
+        "href_lang": source.lang if source.lang and source.lang != lang else "",
         "tail": _sentence(f"{source.publisher}, {year}"),
         "note": _sentence(note_text(source, lang)),
         "secondary": SECONDARY_LABEL[lang] if is_secondary(source) else "",

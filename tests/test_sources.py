@@ -72,3 +72,9 @@ def test_a_note_in_one_language_only_is_reported(tmp_path):
     assert [p.format() for p in problems] == [
         f"{problems[0].path}:5: note: must be a map with both languages"
         " → write note: {es: ..., en: ...} (English pages show the English note)"]
+
+
+def test_a_descriptive_title_in_another_language_gets_its_own_lang():
+    s = _source(lang="en", title_lang="es", url="https://example.org/")
+    assert citation(s, "en")["title_lang"] == "es" and citation(s, "en")["href_lang"] == ""
+    assert citation(s, "es")["title_lang"] == "" and citation(s, "es")["href_lang"] == "en"
