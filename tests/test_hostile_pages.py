@@ -271,6 +271,17 @@ def test_plain_links_and_data_scripts_are_fine():
     assert check_html_text(html, "page.html") == []
 
 
+def test_a_redirect_page_to_the_site_is_fine_but_not_to_another_host():
+    template = ('<script>var anchor=window.location.hash.substr(1);location.href="{url}"+(anchor?"#"+anchor:"")'
+                '</script>\n<meta http-equiv="refresh" content="0; url={url}">')
+    assert check_html_text(template.format(url="../nueva/"), "old/index.html") == []
+    assert [p.format() for p in check_html_text(template.format(url="https://evil.example/"), "old/index.html")] == [
+        "old/index.html:1: <script>: inline script that is not Material's own (the CSP refuses it) → scripts come "
+        "only from the site's files (docs/assets/javascripts/, extra_javascript)",
+        "old/index.html:2: <meta refresh>: redirects to another host: https://evil.example/ → link to the other "
+        "site instead of redirecting readers"]
+
+
 def test_css_import_and_url_from_other_hosts_fail():
     css = 'body { color: red }\n@import url("https://evil.example/x.css");\na { background: url(//evil.example/x.png) }\n'
     assert [p.format() for p in check_css_text(css, "x.css")] == [
