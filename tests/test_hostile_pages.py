@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -88,12 +87,6 @@ def test_description_with_quotes_is_escaped_in_the_built_meta_tag(built_site):
     html = (built_site / "identificacion" / "explotacion-sexual" / "index.html").read_text(encoding="utf-8")
     assert 'mesera, cocinera o niñera, &#34;prostibares&#34; cerca' in html
     assert '"prostibares"' not in html.split("</head>")[0]
-
-
-def test_alias_bomb_stops_fast():
-    start = time.perf_counter()
-    assert yaml_file("alias_bomb.yml")
-    assert time.perf_counter() - start < 1.0   # was 150 s and 8 GB before the limits
 
 
 # --- Page bodies ---------------------------------------------------------------
