@@ -30,6 +30,8 @@ CHECKS: list[tuple[str, str]] = [
     ("indicators", "scripts.indicators:check_indicators"),
     ("links (site)", "scripts.check_all:check_site_links"),
     ("links (offline copy)", "scripts.check_all:check_offline_links"),
+    ("resources (site)", "scripts.site_resources:check_site_resources"),                # issue 17
+    ("resources (offline copy)", "scripts.site_resources:check_offline_resources"),     # issue 17
 ]
 CONTEXT_NAMES = ("docs_dir", "today", "pages", "data_dir", "contacts_dir", "site_dir", "offline_site_dir")
 SITE_URL = "https://example.org/kb/"     # any absolute URL: canonical/hreflang links get checked too

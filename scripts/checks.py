@@ -7,6 +7,7 @@ from pathlib import Path
 
 from scripts import DOCS_DIR
 from scripts.frontmatter import check_page, check_unique_titles
+from scripts.page_safety import check_page_safety, check_snippets, check_symlinks
 from scripts.pages import load_pages
 from scripts.problems import Problem
 from scripts.sources import SOURCES_DIR, load_sources
@@ -16,13 +17,18 @@ from scripts.translations import check_translations
 
 def check_pages(docs_dir: Path = DOCS_DIR, today: dt.date | None = None,
                 sources_dir: Path = SOURCES_DIR) -> list[Problem]:
-    """Front matter, unique titles and fixed sections of every page."""
+    """Front matter, unique titles, fixed sections and safe sources (issue 17) of every page."""
     today = today or dt.date.today()
+    symlinks = check_symlinks(docs_dir)
+    if symlinks:
+        return symlinks                   # nothing else is read through a link
     sources, problems = load_sources(sources_dir)
     pages = load_pages(docs_dir)
     for page in pages:
         problems += check_page(page, set(sources), today)
         problems += check_structure(page)
+        problems += check_page_safety(page)
+    problems += check_snippets(docs_dir)
     problems += check_unique_titles(pages)
     return problems
 
@@ -48,6 +54,9 @@ def check_all_pages_once(docs_dir: Path, today: dt.date | None = None) -> list[P
     build (and on every `mkdocs serve` rebuild).
     """
     key = str(Path(docs_dir).resolve())
+    symlinks = check_symlinks(docs_dir)
+    if symlinks:
+        return symlinks                   # before docs_signature, which would follow them
     signature = (docs_signature(docs_dir), today or dt.date.today())
     if _LAST.get(key) == signature:
         return []

@@ -14,11 +14,10 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from scripts import DATA_DIR, LANGUAGES
 from scripts.problems import Problem, relpath, unknown_fields
-from scripts.yamlutil import line_of, load_yaml_file
+from scripts.yamlutil import SYNTAX_HINT, line_of, read_yaml_file
 
 FLOWS_DIR = DATA_DIR / "flujos"
 KINDS = ("action", "decision", "end", "alert")
@@ -240,12 +239,11 @@ def _build_flow(data: dict) -> Flow:
 def load_flow(path: Path) -> tuple[Flow | None, list[Problem]]:
     """One flow file: the Flow when it is valid, and its problems."""
     shown = relpath(path)
-    try:
-        data = load_yaml_file(path)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        return None, [Problem(shown, mark.line + 1 if mark else None, "", "not valid YAML",
-                              "quote texts that contain ':', '?', '{' or start with '¿'")]
+    data, problems = read_yaml_file(path, shown)
+    if problems:
+        return None, [Problem(p.path, p.line, "", "not valid YAML",
+                              "quote texts that contain ':', '?', '{' or start with '¿'")
+                      if p.hint == SYNTAX_HINT else p for p in problems]
     problems = check_flow_data(data, shown, expected_id=Path(path).stem)
     return (None if problems else _build_flow(data)), problems
 

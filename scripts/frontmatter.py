@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,6 +19,9 @@ from scripts.vocabulary import VOCABULARY_FILE, load_vocabulary
 SCHEMA_FILE = Path(__file__).parent / "schemas" / "page.schema.json"
 SECTIONS_REQUIRING_SOURCES = ("identificacion", "protocolos", "marco-legal")
 SECTIONS_REQUIRING_CLINICAL_REVIEW = ("protocolos",)
+PLAIN_TEXT_FIELDS = ("title", "description")
+# Material prints the title unescaped in the nav (and both fields in <head>): plain text only.
+MARKUP_RE = re.compile(r"<|>|&(?:#\d+|#x[0-9a-f]+|[a-z][a-z0-9]*);|`|\*\*|__|\[[^\]]*\]\(|\{\{|\{%", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -48,6 +53,11 @@ def _schema_problems(page: Page) -> list[Problem]:
             field = f"{field}.{missing}" if field else missing
             problems.append(Problem(shown, page.line_of(field.split(".")[0]) or 1, field, "missing",
                                     f"add '{missing}:' (see CONTRIBUTING.md, 'Front matter')"))
+        elif error.validator == "type" and error.validator_value == "array" and not isinstance(error.instance, list):
+            top = field.split(".")[0] if field else ""
+            problems.append(Problem(shown, page.line_of(top) if top else 1, field or "front matter",
+                                    f"must be a list, not the single value {error.instance!r}",
+                                    f"write it as a list: {field}: [{error.instance}]"))
         elif error.validator == "additionalProperties":
             problems.append(Problem(shown, 1, field or "front matter", error.message,
                                     "remove the key or fix its spelling"))
@@ -67,11 +77,12 @@ def check_page(page: Page, known_sources: set[str], today: dt.date,
     shown = relpath(page.path)
     meta = page.meta
     audiences = load_vocabulary(vocabulary_file).get("audience", {})
-    for value in meta.get("audience") or []:
+    problems += plain_text_problems(page)
+    for value in _as_list(meta.get("audience")):
         if isinstance(value, str) and value not in audiences:
             problems.append(Problem(shown, page.line_of("audience"), "audience", f"unknown audience {value!r}",
                                     f"use one of: {', '.join(audiences)} (docs/_data/vocabulario.yml)"))
-    for value in meta.get("sources") or []:
+    for value in _as_list(meta.get("sources")):
         if isinstance(value, str) and value not in known_sources:
             problems.append(Problem(shown, page.line_of("sources"), "sources", f"unknown source {value!r}",
                                     "add it to docs/_data/fuentes/*.yml or fix the id"))
@@ -86,6 +97,33 @@ def check_page(page: Page, known_sources: set[str], today: dt.date,
     if reviewed and reviewed > today:
         problems.append(Problem(shown, page.line_of("reviewed_on"), "reviewed_on",
                                 f"{reviewed.isoformat()} is in the future", "use the date of the last real review"))
+    return problems
+
+
+def _as_list(value) -> list:
+    """The items of a list field; a single value is reported by the schema, not per letter."""
+    return value if isinstance(value, list) else []
+
+
+def plain_text_problems(page: Page) -> list[Problem]:
+    """`title` and `description` must be plain text: no HTML, entities, Markdown or control characters."""
+    problems = []
+    for name in PLAIN_TEXT_FIELDS:
+        value = page.meta.get(name)
+        if not isinstance(value, str):
+            continue
+        shown, line = relpath(page.path), page.line_of(name)
+        markup = MARKUP_RE.search(value)
+        if markup:
+            problems.append(Problem(shown, line, name, f"must be plain text, found {markup.group(0)!r}",
+                                    "remove HTML, entities and Markdown: Material prints this field as it is "
+                                    "(in the navigation and the page head)"))
+        hidden = sorted({f"U+{ord(c):04X}" for c in value
+                         if unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs", "Zl", "Zp")})
+        if hidden:
+            problems.append(Problem(shown, line, name, f"contains invisible or control characters ({', '.join(hidden)})",
+                                    "retype the text: bidi controls and zero-width characters can hide or "
+                                    "reorder what readers see"))
     return problems
 
 

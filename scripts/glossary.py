@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from scripts import DATA_DIR, DOCS_DIR, LANGUAGES
 from scripts.pages import FENCE_RE, FRONT_MATTER_RE, iter_page_paths
 from scripts.problems import Problem, relpath, unknown_fields
-from scripts.yamlutil import line_of, load_yaml_file
+from scripts.yamlutil import SYNTAX_HINT, line_of, read_yaml_file
 
 GLOSSARY_FILE = DATA_DIR / "glosario.yml"
 INCLUDES_DIR = DOCS_DIR / "_includes"
@@ -75,13 +74,10 @@ def load_glossary(path: Path = GLOSSARY_FILE) -> tuple[list[Term], list[Problem]
     shown = relpath(path)
     if not Path(path).is_file():
         return [], [Problem(shown, None, "", "glossary file not found", "create docs/_data/glosario.yml")]
-    try:
-        data = load_yaml_file(path)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        return [], [Problem(shown, mark.line + 1 if mark else None, "",
-                            f"invalid YAML: {getattr(error, 'problem', error)}",
-                            "quote texts that contain ': '")]
+    data, problems = read_yaml_file(path, shown)
+    if problems:
+        return [], [Problem(p.path, p.line, p.field, p.message, "quote texts that contain ': '")
+                    if p.hint == SYNTAX_HINT else p for p in problems]
     if not isinstance(data, list):
         return [], [Problem(shown, 1, "", "must be a list of terms", "start each entry with '- id: ...'")]
     terms: list[Term] = []
@@ -234,9 +230,8 @@ def check_glossary(docs_dir: Path = DOCS_DIR, glossary_file: Path | None = None)
 
 def _flow_texts(path: Path) -> list[tuple[int, str]]:
     """(line, text) of every step text and branch label of a flow file (shown on pages)."""
-    try:
-        flow = load_yaml_file(path)
-    except yaml.YAMLError:
+    flow, problems = read_yaml_file(path)
+    if problems or not isinstance(flow, dict):
         return []                  # check-flows reports broken flow files
     found = []
     for step in (flow or {}).get("steps") or []:

@@ -15,7 +15,7 @@ from scripts import DATA_DIR, LANGUAGES
 from scripts.markers import MarkerContext, MarkerError, register
 from scripts.problems import Problem, ProblemsError, relpath, unknown_fields
 from scripts.sources import SOURCES_DIR, load_sources
-from scripts.yamlutil import line_of, load_yaml_file
+from scripts.yamlutil import SYNTAX_HINT, line_of, read_yaml_file
 
 INDICATORS_FILE = DATA_DIR / "indicadores.yml"
 PARTIAL = "partials/kb-indicators.html"
@@ -154,12 +154,10 @@ def load_indicators(path: Path = INDICATORS_FILE, source_ids: set[str] | None = 
         if source_problems:
             return None, source_problems
         source_ids = set(sources)
-    try:
-        data = load_yaml_file(path)
-    except Exception as error:  # noqa: BLE001 - a YAML syntax error becomes a Problem
-        mark = getattr(error, "problem_mark", None)
-        return None, [Problem(shown, mark.line + 1 if mark else None, "", "not valid YAML",
-                              str(error).splitlines()[0])]
+    data, problems = read_yaml_file(path, shown)
+    if problems:
+        return None, [Problem(p.path, p.line, "", "not valid YAML", p.message.removeprefix("invalid YAML: "))
+                      if p.hint == SYNTAX_HINT else p for p in problems]
     problems = validate_indicator_data(data, shown, source_ids)
     if problems:
         return None, problems

@@ -7,11 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from scripts import DOCS_DIR, LANGUAGES
 from scripts.problems import Problem, relpath
-from scripts.yamlutil import load_yaml
+from scripts.yamlutil import BOM, YamlInputError, parse_yaml, read_text
 
 FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.S)
 HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*$")
@@ -81,22 +79,26 @@ def parse_page(path: Path, docs_dir: Path = DOCS_DIR) -> Page:
     path = Path(path)
     rel = path.relative_to(docs_dir).as_posix()
     key, lang = split_language(rel) or (rel[:-3], "")
-    text = path.read_text(encoding="utf-8")
-    page = Page(path, rel, key, lang, {}, {}, text, 1)
     shown = relpath(path)
+    try:
+        text = read_text(path)
+    except YamlInputError as error:
+        page = Page(path, rel, key, lang, {}, {}, "", 1)
+        page.problems.append(Problem(shown, error.line, "file", error.problem, error.hint))
+        return page
+    page = Page(path, rel, key, lang, {}, {}, text, 1)
+    if text.startswith(BOM):
+        page.problems.append(Problem(shown, 1, "file", "the file starts with a byte-order mark (BOM)",
+                                     "save it as UTF-8 without BOM (most editors: 'UTF-8', not 'UTF-8 with BOM')"))
+        return page
     match = FRONT_MATTER_RE.match(text)
     if not match:
         page.problems.append(Problem(shown, 1, "front matter", "missing",
                                      "start the file with a '---' block (see CONTRIBUTING.md)"))
         return page
-    try:
-        meta = load_yaml(match.group(1)) or {}
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 2 if mark else 1
-        page.problems.append(Problem(shown, line, "front matter", f"invalid YAML: {getattr(error, 'problem', error)}",
-                                     "fix the YAML syntax"))
-        meta = {}
+    meta, problems = parse_yaml(match.group(1), shown, first_line=2, field="front matter")
+    page.problems += problems
+    meta = {} if meta is None else meta
     if not isinstance(meta, dict):
         page.problems.append(Problem(shown, 2, "front matter", "must be a mapping of keys to values", ""))
         meta = {}

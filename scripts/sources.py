@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 from scripts import DATA_DIR
 from scripts.problems import Problem, relpath, unknown_fields
-from scripts.yamlutil import line_of, load_yaml
+from scripts.yamlutil import line_of, parse_yaml
 
 SOURCES_DIR = DATA_DIR / "fuentes"
 REQUIRED_FIELDS = ("id", "title", "publisher", "year")
@@ -46,7 +46,11 @@ def _parse_sources(texts: tuple[tuple[Path, str], ...]) -> tuple[dict[str, Sourc
     seen_in: dict[str, str] = {}
     for path, text in texts:
         shown = relpath(path)
-        data = load_yaml(text) or []
+        data, yaml_problems = parse_yaml(text, shown)
+        if yaml_problems:
+            problems += yaml_problems
+            continue
+        data = data or []
         if not isinstance(data, list):
             problems.append(Problem(shown, 1, "", "must be a list of sources", "start each entry with '- id: ...'"))
             continue

@@ -6,7 +6,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from scripts import DATA_DIR
-from scripts.yamlutil import load_yaml_file, plain
+from scripts.problems import ProblemsError
+from scripts.yamlutil import plain, read_yaml_file
 
 VOCABULARY_FILE = DATA_DIR / "vocabulario.yml"
 
@@ -14,7 +15,10 @@ VOCABULARY_FILE = DATA_DIR / "vocabulario.yml"
 @lru_cache(maxsize=8)
 def load_vocabulary(path: Path = VOCABULARY_FILE) -> dict[str, dict[str, dict[str, str]]]:
     """{'audience': {'medicina': {'es': 'Medicina', 'en': 'Medicine'}, ...}, ...}."""
-    data = plain(load_yaml_file(path)) or {}
+    data, problems = read_yaml_file(path)
+    if problems:
+        raise ProblemsError(problems)
+    data = plain(data) or {}
     return {group: {item["id"]: item["label"] for item in items} for group, items in data.items()}
 
 
