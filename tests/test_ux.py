@@ -259,3 +259,32 @@ def test_checklist_cases_name_key_indicators_and_link_protocols(built_site):
         cases = re.findall(r'<div class="kb-next__case[^"]*"(.*?)</div>', html, re.S)
         assert len(cases) == 7
         assert all("../../protocolos/" in case or "../como-preguntar/" in case for case in cases)
+
+
+# --- 4. Training: build your own list ---------------------------------------------------
+
+@pytest.mark.browser
+@pytest.mark.parametrize("prefix", ["", "en/"])
+def test_my_list_fits_a_phone_follows_the_menu_and_labels_the_share_field(browser, site_url, prefix):
+    context, page = phone_page(browser)
+    try:
+        page.goto(site_url + prefix + "formacion/mi-lista/")
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        keys = page.eval_on_selector_all("li[data-kb-key]", "items => items.map(i => i.dataset.kbKey)")
+        position = {key: i for i, key in enumerate(keys)}
+        # The menu lists Identificación's pages in this order (not by URL).
+        assert (position["identificacion/explotacion-sexual"] < position["identificacion/ninas-ninos-adolescentes"]
+                < position["identificacion/lista-de-verificacion"])
+        assert position["identificacion/que-es-la-trata"] < position["identificacion/salud-fisica"]
+        page.locator("input[value='protocolos/primer-contacto']").check()
+        page.locator("input[value='identificacion/salud-fisica']").check()
+        page.locator("#kb-milista-form button[type=submit]").click()
+        page.wait_for_selector("#kb-milista-link")
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        share = page.get_by_label("Enlace de esta lista" if not prefix else "Link to this list")
+        assert share.input_value().endswith("?p=identificacion/salud-fisica,protocolos/primer-contacto")
+        label, field = box(page, "label[for='kb-milista-link']"), share.bounding_box()
+        assert label["y"] + label["height"] <= field["y"], "the share field runs into its label"
+        assert field["x"] + field["width"] <= PHONE["width"]
+    finally:
+        context.close()
