@@ -16,6 +16,7 @@ from pathlib import Path
 
 from scripts import DATA_DIR, DOCS_DIR
 from scripts.markers import MarkerContext, MarkerError, register
+from scripts.problems import Problem
 from scripts.pages import FENCE_RE, HEADING_ID_RE, HEADING_RE, Page, iter_page_paths, parse_page
 from scripts.yamlutil import load_yaml_file
 
@@ -28,10 +29,10 @@ RT_SUM_RE = re.compile(r'<span class="kb-rt-total" data-kb-rt-sum="([^"]*)"></sp
 ANSWER_RE = re.compile(r"^(?P<indent>[ \t]*)\?\?\?\+?[ \t]+[\w-]+(?:[ \t]+[\w-]+)*[ \t]+kb-respuesta\b")
 ORDERED_RE = re.compile(r"^(\d+)\.[ \t]+(.*)$")
 STRINGS = {
-    "es": {"total": "Tiempo total de lectura", "answer_key": "Clave de respuestas", "question": "pregunta",
+    "es": {"total": "Tiempo total de lectura", "why": "Por qué esta lista", "answer_key": "Clave de respuestas", "question": "pregunta",
            "list_title": "Título de la lista (opcional)",
            "empty": "Todavía no hay páginas para este público.", "make_link": "Crear la lista y su enlace"},
-    "en": {"total": "Total reading time", "answer_key": "Answer key", "question": "question",
+    "en": {"total": "Total reading time", "why": "Why this list", "answer_key": "Answer key", "question": "question",
            "list_title": "Title of the list (optional)",
            "empty": "There are no pages for this audience yet.", "make_link": "Make the list and its link"},
 }
@@ -78,10 +79,101 @@ class Reading:
     section: str
 
 
-def load_order(path: Path = READINGS_FILE) -> dict:
-    """The ordering file: sections that count as readings, and the preferred page order."""
+READINGS_FIELDS = {"secciones", "orden", "roles"}
+ROLE_FIELDS = {"por_que", "primero", "sin"}
+LANGUAGES = ("es", "en")
+
+
+def _string_list(value, shown: str, line: int | None, field: str, what: str) -> list[Problem]:
+    """A YAML list of strings; a bare string (issue 17) or a nested value is refused."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [Problem(shown, line, field, f"must be a list of {what}, not a string ({value!r})",
+                        f"write one per line under '{field.split('.')[-1]}:', e.g. '  - {value.split(',')[0].strip()}'")]
+    if not isinstance(value, list):
+        return [Problem(shown, line, field, f"must be a list of {what}, not {type(value).__name__}",
+                        "write one item per line, each starting with '- '")]
+    return [Problem(shown, line, f"{field}[{i}]", f"must be a text ({what[:-1]}), not {type(item).__name__}",
+                    "write the plain name, e.g. protocolos/primer-contacto")
+            for i, item in enumerate(value) if not isinstance(item, str) or not item.strip()]
+
+
+def check_readings(path: Path = READINGS_FILE, docs_dir: Path = DOCS_DIR) -> list[Problem]:
+    """Problems of the reading-list file, each with file, line and field."""
+    from scripts.problems import relpath, unknown_fields
+    from scripts.yamlutil import line_of
+
+    shown = relpath(path)
+    try:
+        data = load_yaml_file(path)
+    except Exception as error:   # noqa: BLE001 - YAML syntax errors become one clear problem
+        mark = getattr(error, "problem_mark", None)
+        return [Problem(shown, mark.line + 1 if mark else None, "", f"not valid YAML: {error}".splitlines()[0],
+                        "fix the syntax at that line")]
+    if not isinstance(data, dict):
+        return [Problem(shown, None, "", "must be a mapping with secciones, orden and roles", "see the comment at the top")]
+    problems = unknown_fields(shown, data, READINGS_FIELDS)
+    problems += _string_list(data.get("secciones"), shown, line_of(data, "secciones"), "secciones", "section folders")
+    problems += _string_list(data.get("orden"), shown, line_of(data, "orden"), "orden", "page keys")
+    if isinstance(data.get("secciones"), list):
+        for i, section in enumerate(data["secciones"]):
+            if isinstance(section, str) and not (docs_dir / section).is_dir():
+                problems.append(Problem(shown, line_of(data, "secciones"), f"secciones[{i}]",
+                                        f"no folder docs/{section}", "name a folder of docs/"))
+    roles = data.get("roles")
+    if roles is None:
+        return problems
+    if not isinstance(roles, dict):
+        return problems + [Problem(shown, line_of(data, "roles"), "roles", "must be a mapping of role: {por_que, primero, sin}",
+                                   f"roles: {', '.join(ROLES)}")]
+    for role in sorted(set(roles) - set(ROLES)):
+        problems.append(Problem(shown, line_of(roles, role), f"roles.{role}", "unknown role", f"use one of {', '.join(ROLES)}"))
+    for role in ROLES:
+        if role not in roles:
+            problems.append(Problem(shown, line_of(data, "roles"), f"roles.{role}", "missing: every role states why its list differs",
+                                    "add por_que: {es: ..., en: ...}"))
+    for role, spec in roles.items():
+        field = f"roles.{role}"
+        if not isinstance(spec, dict):
+            problems.append(Problem(shown, line_of(roles, role), field, "must be a mapping with por_que, primero, sin", ""))
+            continue
+        problems += unknown_fields(shown, spec, ROLE_FIELDS, field)
+        why = spec.get("por_que")
+        if not isinstance(why, dict) or any(not isinstance(why.get(lang), str) or not why.get(lang).strip() for lang in LANGUAGES):
+            problems.append(Problem(shown, line_of(spec, "por_que"), f"{field}.por_que",
+                                    "must give the reason in both languages", "por_que: {es: ..., en: ...}"))
+        for name in ("primero", "sin"):
+            value = spec.get(name)
+            found = _string_list(value, shown, line_of(spec, name), f"{field}.{name}", "page keys")
+            problems += found
+            if found or not isinstance(value, list):
+                continue
+            for i, key in enumerate(value):
+                if not (docs_dir / f"{key}.es.md").is_file():
+                    problems.append(Problem(shown, line_of(spec, name), f"{field}.{name}[{i}]",
+                                            f"no page '{key}' (docs/{key}.es.md)", "use the page path without language and .md"))
+        first, left_out = spec.get("primero"), spec.get("sin")
+        if isinstance(first, list) and isinstance(left_out, list):
+            for key in sorted(set(first) & set(left_out), key=str):
+                problems.append(Problem(shown, line_of(spec, "sin"), f"{field}.sin",
+                                        f"'{key}' is both read first and left out", "keep it in one of primero or sin"))
+    return problems
+
+
+def load_order(path: Path = READINGS_FILE, docs_dir: Path = DOCS_DIR) -> dict:
+    """The ordering file: sections that count as readings, page order and per-role choices.
+
+    Raises MarkerError listing every problem (file, line, field) when the file is invalid.
+    """
+    problems = check_readings(path, docs_dir)
+    if problems:
+        raise MarkerError("; ".join(p.format() for p in problems))
     data = load_yaml_file(path) or {}
-    return {"secciones": list(data.get("secciones") or []), "orden": list(data.get("orden") or [])}
+    roles = {role: {"por_que": dict(spec.get("por_que") or {}), "primero": list(spec.get("primero") or []),
+                    "sin": list(spec.get("sin") or [])}
+             for role, spec in (data.get("roles") or {}).items()}
+    return {"secciones": list(data.get("secciones") or []), "orden": list(data.get("orden") or []), "roles": roles}
 
 
 def sort_keys(keys: list[str], order: list[str], sections: list[str]) -> list[str]:
@@ -91,8 +183,10 @@ def sort_keys(keys: list[str], order: list[str], sections: list[str]) -> list[st
     return sorted(keys, key=lambda k: (rank.get(k, len(rank)), section_rank.get(k.split("/")[0], 99), k))
 
 
-def role_keys(pages: list[Page], role: str, order: list[str], sections: list[str]) -> list[str]:
-    """Pages for one role: audience has the role (or everyone), in the reading sections."""
+def role_keys(pages: list[Page], role: str, order: list[str], sections: list[str],
+              first: list[str] = (), left_out: list[str] = ()) -> list[str]:
+    """Pages for one role: audience has the role (or everyone), in the reading sections;
+    then `first` (read first, in that order, added if needed) and without `left_out`."""
     keys = set()
     for page in pages:
         if page.is_index or page.section not in sections:
@@ -100,13 +194,43 @@ def role_keys(pages: list[Page], role: str, order: list[str], sections: list[str
         audience = page.meta.get("audience") or []
         if role in audience or EVERYONE in audience:
             keys.add(page.key)
-    return sort_keys(sorted(keys), order, sections)
+    known = {page.key for page in pages}
+    keys |= {key for key in first if key in known}
+    keys -= set(left_out)
+    return sort_keys(sorted(keys), [k for k in first if k in keys] + [k for k in order if k not in first], sections)
 
 
-def catalogue_keys(pages: list[Page], sections: list[str]) -> list[str]:
-    """Every page a trainer may assign: all sections but the training tools themselves."""
+def catalogue_keys(pages: list[Page], sections: list[str], nav_order: list[str] | None = None) -> list[str]:
+    """Every page a trainer may assign, in navigation order (pages not in the nav last)."""
     keys = {p.key for p in pages if p.key.split("/")[0] in sections}
-    return sort_keys(sorted(keys), [], sections)
+    return sort_keys(sorted(keys), nav_order or [], sections)
+
+
+def nav_keys(nav) -> list[str]:
+    """Page keys in the order of mkdocs.yml `nav` (nested sections flattened, depth first)."""
+    keys: list[str] = []
+
+    def walk(item) -> None:
+        if isinstance(item, str):
+            if item.endswith(".md") and "://" not in item:
+                keys.append(item[:-3])
+        elif isinstance(item, dict):
+            for value in item.values():
+                walk(value)
+        elif isinstance(item, list):
+            for value in item:
+                walk(value)
+
+    walk(nav or [])
+    return keys
+
+
+def nav_sections(order: list[str], sections: list[str]) -> list[str]:
+    """`sections` sorted by where each first appears in the navigation."""
+    first = {}
+    for index, key in enumerate(order):
+        first.setdefault(key.split("/")[0], index)
+    return sorted(sections, key=lambda s: (first.get(s, len(order)), sections.index(s)))
 
 
 # --- Markers ------------------------------------------------------------------
@@ -163,11 +287,13 @@ def render_role_list(ctx: MarkerContext) -> str:
     if role not in ROLES:
         raise MarkerError(f"unknown role '{role}': use one of {', '.join(ROLES)}")
     order = load_order()
-    keys = role_keys(_pages(ctx), role, order["orden"], order["secciones"])
+    spec = order["roles"].get(role, {})
+    why = (spec.get("por_que") or {}).get(ctx.lang, "")
+    keys = role_keys(_pages(ctx), role, order["orden"], order["secciones"], spec.get("primero", []), spec.get("sin", []))
     if not keys:  # content not written yet: say so rather than stop the build
-        return ctx.render("partials/kb-readings.html", readings=[], t=STRINGS[ctx.lang], total_keys="")
+        return ctx.render("partials/kb-readings.html", readings=[], t=STRINGS[ctx.lang], total_keys="", why=why)
     return ctx.render("partials/kb-readings.html", readings=_resolve(ctx, keys),
-                      t=STRINGS[ctx.lang], total_keys=" ".join(keys))
+                      t=STRINGS[ctx.lang], total_keys=" ".join(keys), why=why)
 
 
 @register("catalogo")
@@ -175,7 +301,9 @@ def render_catalogue(ctx: MarkerContext) -> str:
     """`<!-- kb:catalogo -->`: every page as a list (plain links without JavaScript)."""
     order = load_order()
     sections = order["secciones"] + [s for s in ("directorio", "formacion", "glosario", "acerca") if s not in order["secciones"]]
-    readings = _resolve(ctx, catalogue_keys(_pages(ctx), sections))
+    in_nav = nav_keys(ctx.extra["config"].get("nav"))    # trainers find pages as the menu lists them
+    sections = nav_sections(in_nav, sections)
+    readings = _resolve(ctx, catalogue_keys(_pages(ctx), sections, in_nav))
     labels = _section_labels(ctx, sections)
     groups = [(s, labels.get(s, s), [r for r in readings if r.section == s]) for s in sections]
     from mkdocs.utils import get_relative_url

@@ -172,3 +172,85 @@ def test_answers_collapse_on_screen_and_print_on_their_own_sheet(page, site_url)
     assert page.locator(".kb-answer-key").is_visible()
     assert page.locator("details.kb-respuesta").first.is_hidden()
     assert page.locator(".kb-answer-key").evaluate("e => getComputedStyle(e).breakBefore") == "page"
+
+
+# --- The reading-list file (docs/_data/formacion/lecturas.yml), issues 17 and 18 ----------
+
+def test_secciones_as_a_string_is_refused_with_file_line_and_field():
+    from scripts.formacion import check_readings
+
+    problems = check_readings(FIXTURES / "invalid_secciones_string.yml")
+    assert [p.format() for p in problems] == [
+        "tests/fixtures/formacion/invalid_secciones_string.yml:2: secciones: must be a list of section "
+        "folders, not a string ('identificacion, protocolos') → write one per line under 'secciones:', "
+        "e.g. '  - identificacion'"]
+
+
+def test_bad_roles_are_refused_one_problem_each():
+    from scripts.formacion import check_readings
+
+    shown = "tests/fixtures/formacion/invalid_roles.yml"
+    found = {(p.line, p.field, p.message) for p in check_readings(FIXTURES / "invalid_roles.yml")}
+    assert (3, "orden", "must be a list of page keys, not a string ('protocolos/primer-contacto')") in found
+    assert (10, "roles.partera", "unknown role") in found
+    assert (6, "roles.medicina.por_que", "must give the reason in both languages") in found
+    assert (7, "roles.medicina.primero[1]", "no page 'protocolos/no-existe' (docs/protocolos/no-existe.es.md)") in found
+    assert (8, "roles.medicina.sin", "'protocolos/primer-contacto' is both read first and left out") in found
+    assert (9, "roles.medicina.extra", "unknown field") in found
+    assert (4, "roles.enfermeria", "missing: every role states why its list differs") in found
+    assert all(p.path == shown for p in check_readings(FIXTURES / "invalid_roles.yml"))
+
+
+def test_a_bad_reading_file_stops_the_marker_with_the_problem():
+    from scripts.formacion import load_order
+    from scripts.markers import MarkerError
+
+    with pytest.raises(MarkerError, match=r"invalid_secciones_string.yml:2: secciones: must be a list"):
+        load_order(FIXTURES / "invalid_secciones_string.yml")
+
+
+def test_the_real_reading_file_is_valid():
+    from scripts.formacion import check_readings
+
+    assert [p.format() for p in check_readings()] == []
+
+
+def test_role_list_reads_first_adds_and_leaves_out():
+    pages = [page("protocolos/b", ["medicina"]), page("identificacion/a", ["todo-el-personal"]),
+             page("protocolos/c", ["psicologia"]), page("marco-legal/d", ["todo-el-personal"])]
+    sections = ["identificacion", "protocolos", "marco-legal"]
+    keys = role_keys(pages, "medicina", ["identificacion/a"], sections, first=["protocolos/c", "protocolos/b"],
+                     left_out=["marco-legal/d"])
+    assert keys == ["protocolos/c", "protocolos/b", "identificacion/a"]
+
+
+def test_catalogue_follows_the_navigation_order():
+    from scripts.formacion import catalogue_keys, nav_keys, nav_sections
+
+    nav = [{"Inicio": "index.md"}, {"Identificación": ["identificacion/index.md", "identificacion/que-es.md",
+                                                       "identificacion/explotacion.md", "identificacion/lista.md"]},
+           {"Marco": ["marco-legal/ley.md"]}, {"Protocolos": ["protocolos/primer.md"]}]
+    order = nav_keys(nav)
+    assert order == ["index", "identificacion/index", "identificacion/que-es", "identificacion/explotacion",
+                     "identificacion/lista", "marco-legal/ley", "protocolos/primer"]
+    sections = nav_sections(order, ["identificacion", "protocolos", "marco-legal"])
+    assert sections == ["identificacion", "marco-legal", "protocolos"]
+    pages = [page(k, []) for k in ("identificacion/lista", "identificacion/explotacion", "identificacion/que-es",
+                                   "protocolos/primer", "marco-legal/ley")]
+    assert catalogue_keys(pages, sections, order) == ["identificacion/que-es", "identificacion/explotacion",
+                                                      "identificacion/lista", "marco-legal/ley", "protocolos/primer"]
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_role_lists_differ_and_say_why(built_site, lang):
+    html_text = read(built_site, ("en/" if lang == "en" else "") + "formacion/listas-de-lectura")
+    lists = {}
+    for role in ROLES:
+        block = html_text.split(f'id="{role}"', 1)[1].split("<h2", 1)[0]
+        assert 'class="kb-readings__why"' in block, f"{role}: no reason shown"
+        lists[role] = tuple(re.findall(r'<li data-kb-key="([^"]+)"', block))
+    assert len(set(lists.values())) == len(ROLES), "two roles have the same list"
+    assert len({frozenset(v) for v in lists.values()}) == len(ROLES), "two roles read the same pages"
+    assert "marco-legal/codigo-penal" not in lists["admision-seguridad"]
+    assert "protocolos/violencia-sexual-72-horas" in lists["psicologia"]
+    assert lists["medicina"][:2] == ("protocolos/primer-contacto", "protocolos/emergencia-lesiones")

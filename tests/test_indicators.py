@@ -108,7 +108,9 @@ def test_marker_escapes_text_and_shows_strength_labels():
 def test_checklist_marker_shows_only_key_indicators_with_boxes():
     out = render_indicator_list(renderer(), valid_data(), "es", {"solo": "clave"})
     assert [m.group(1) for m in LI_RE.finditer(out)] == ["escape-check", "graded"]
-    assert out.count('class="kb-indicator__box"') == 2
+    # real tick boxes, each labelled by its indicator (issue 18)
+    assert out.count('<input type="checkbox" class="kb-indicator__check" id="marca-') == 2
+    assert '<label for="marca-graded" class="kb-indicator__body">' in out
     assert "kb-indicators--check" in out
 
 

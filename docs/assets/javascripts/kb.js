@@ -5,7 +5,12 @@
    the link is a plain link. What it cannot do (history, other tabs) is explained on
    acerca/#salida-rapida.
    2. Acronyms: the glossary hook gives each <abbr> a title, which phones never show (no
-   hover). A tap writes the meaning in brackets after the acronym; a second tap hides it. */
+   hover). A tap writes the meaning in brackets after the acronym; a second tap hides it.
+   3. Checklist (identificacion/lista-de-verificacion): ticking shows only the next steps that
+   fit what is ticked (.kb-next__case: data-kb-min/max = how many ticks, data-kb-ids = any of
+   these indicators). The ticks live only in the open page: never stored or sent, unticked
+   on load (no form restore), on leaving the page and on quick exit. Without JavaScript the
+   boxes are plain checkboxes and every case is shown. */
 (function () {
   "use strict";
   var link = document.querySelector("a[data-kb-exit]");
@@ -15,6 +20,7 @@
 
   function exit(event) {
     if (event) { event.preventDefault(); }
+    document.dispatchEvent(new Event("kb:exit"));   // page state (checklist ticks) is wiped first
     document.documentElement.classList.add("kb-exiting");
     document.title = "";
     window.location.replace(link.href);
@@ -54,4 +60,44 @@
     var abbr = event.target.closest ? event.target.closest(SELECTOR) : null;
     if (abbr && !abbr.closest("a")) { toggle(abbr); }
   });
+})();
+
+(function () {
+  "use strict";
+  var root = document.querySelector(".kb-checklist");
+  if (!root) { return; }
+  var boxes = Array.prototype.slice.call(root.querySelectorAll("input.kb-indicator__check"));
+  var cases = Array.prototype.slice.call(root.querySelectorAll(".kb-next__case"));
+  if (!boxes.length) { return; }
+
+  function update() {
+    var ticked = boxes.filter(function (box) { return box.checked; }).map(function (box) { return box.value; });
+    var alarm = false;
+    cases.forEach(function (item) {
+      var ids = (item.getAttribute("data-kb-ids") || "").split(/\s+/).filter(Boolean);
+      var show;
+      if (ids.length) {
+        show = ids.some(function (id) { return ticked.indexOf(id) >= 0; });
+        alarm = alarm || show;
+      } else {
+        var min = parseInt(item.getAttribute("data-kb-min") || "0", 10);
+        var max = item.hasAttribute("data-kb-max") ? parseInt(item.getAttribute("data-kb-max"), 10) : Infinity;
+        show = ticked.length >= min && ticked.length <= max;
+      }
+      item.hidden = !show;
+    });
+    root.classList.toggle("kb-checklist--alarm", alarm);
+  }
+
+  function clear() {
+    boxes.forEach(function (box) { box.checked = false; });
+    update();
+  }
+
+  root.classList.add("kb-checklist--live");
+  root.addEventListener("change", update);
+  document.addEventListener("kb:exit", clear);
+  window.addEventListener("pagehide", clear);
+  window.addEventListener("pageshow", clear);   // also after Back (page cache) or a form restore
+  clear();
 })();
