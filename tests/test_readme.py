@@ -154,3 +154,24 @@ def test_quiet_banners_hides_the_notices_in_a_venv_and_can_be_undone(tmp_path):
     assert "Documentation built" in after
     again = output({"NO_MKDOCS_2_WARNING": "", "DISABLE_MKDOCS_2_WARNING": ""})
     assert "Material for MkDocs reaches end of life" in again and "ProperDocs" in again
+
+
+# --- CONTRIBUTING.md stands on its own ------------------------------------------------------
+
+PATH_RE = re.compile(r"`((?:\.\./|\.ci/|docs/|scripts/|overrides/|tests/|benchmarks/|data/|\.github/)[^`\s]*)`")
+
+
+def test_contributing_names_only_files_of_this_repository():
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    paths = {m.rstrip(".,:;") for m in PATH_RE.findall(text) if not re.search(r"[<>*…{}|]|\.\.\.", m)}
+    assert paths, "the pattern should find the paths CONTRIBUTING.md names"
+    page_links = {p for p in paths if p.startswith("../") and re.search(r"\.md(#|$)", p)}   # examples of page links
+    outside = sorted(p for p in paths - page_links if p.startswith("../"))
+    assert outside == [], "CONTRIBUTING.md sends readers outside the repository"
+    def exists(path: Path) -> bool:          # a file, a folder, or a stem: `_includes/x` for x.es.md, x.en.md
+        return path.exists() or any(path.parent.glob(path.name + ".*"))
+
+    missing = sorted(p for p in paths - page_links if not exists(ROOT / p.split("#")[0]))
+    missing += sorted(p for p in page_links
+                      if not (ROOT / "docs" / p.removeprefix("../").split("#")[0].replace(".md", ".es.md")).exists())
+    assert missing == [], "CONTRIBUTING.md names files that do not exist"
