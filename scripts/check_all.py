@@ -45,7 +45,7 @@ CHECKS: list[tuple[str, str]] = [
     ("links (offline copy)", "scripts.check_all:check_offline_links"),
 ]
 CONTEXT_NAMES = ("docs_dir", "today", "pages", "data_dir", "contacts_dir", "site_build", "site_dir",
-                 "offline_build", "offline_site_dir")
+                 "offline_build", "offline_site_dir", "context")
 SITE_URL = "https://example.org/kb/"     # any absolute URL: canonical/hreflang links get checked too
 OK, FAILED, SKIPPED, ERROR = "ok", "failed", "skipped", "error"
 TICK_SECONDS = 5.0                       # a long check prints a dot this often, so it is never silent
@@ -98,6 +98,9 @@ class Context:
         if name not in self._values:
             self._values[name] = getattr(self, f"_make_{name}")()
         return self._values[name]
+
+    def _make_context(self):
+        return self
 
     def _make_docs_dir(self):
         return self.docs_dir
@@ -264,8 +267,15 @@ def check_strict_build(site_build: BuildOutcome) -> list[Problem]:
     return site_build.problems
 
 
-def check_offline_build(offline_build: BuildOutcome) -> list[Problem]:
-    """The strict offline (file://) build: every warning MkDocs logged."""
+def check_offline_build(context: Context) -> list[Problem]:
+    """The strict offline (file://) build: every warning MkDocs logged.
+
+    Not made when the strict build already failed: it would list the same problems again.
+    """
+    strict = context._values.get("site_build")
+    if strict is not None and strict.problems:
+        raise Skip("the strict build failed: fix it first")
+    offline_build = context.get("offline_build")
     if offline_build.given:
         raise Skip("--offline-site given: not rebuilt")
     return offline_build.problems

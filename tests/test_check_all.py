@@ -101,6 +101,8 @@ def test_a_crashing_build_is_a_problem_and_a_given_site_is_not_rebuilt(tmp_path)
     results = run_checks(context, BUILD_CHECKS)
     assert results[0].problems == [Problem("mkdocs build", None, "error", "RuntimeError: theme not found",
                                            "run `python -m mkdocs build --strict` to see the whole message")]
+    results = run_checks(context, [("offline build", "scripts.check_all:check_offline_build")])
+    assert [(r.status, r.note) for r in results] == [("skipped", "the strict build failed: fix it first")]
     given = Context(tmp_path, TODAY, tmp_path, builder=crash)
     given._values["site_build"] = BuildOutcome(tmp_path, given=True)
     assert [(r.status, r.note) for r in run_checks(given, BUILD_CHECKS[:1])] == [("skipped", "--site given: not rebuilt")]
