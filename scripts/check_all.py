@@ -174,7 +174,7 @@ def capture_build(build: Callable[[], Any], docs_dir: Path) -> list[Problem]:
         if not handler.records:
             text = str(error).strip() or type(error).__name__
             crash = [Problem(BUILD, None, "error", f"{type(error).__name__}: {text}",
-                             "run `python -m mkdocs build --strict` to see the whole message")]
+                             "run `.venv/bin/python -m mkdocs build --strict` to see the whole message")]
     finally:
         logger.removeHandler(handler)
     problems = [p for record in handler.records for p in record_problems(record, Path(docs_dir))]
@@ -197,7 +197,7 @@ def record_problems(record: logging.LogRecord, docs_dir: Path) -> list[Problem]:
     if single and len(lines) == 1:
         return [Problem(single["path"], int(single["line"]) if single["line"] else None, "", single["rest"])]
     return [Problem(BUILD, None, record.levelname.lower(), " ".join(lines),
-                    "run `python -m mkdocs build --strict` for the full log")]
+                    "run `.venv/bin/python -m mkdocs build --strict` for the full log")]
 
 
 def link_problem(match: re.Match, docs_dir: Path) -> Problem:

@@ -90,7 +90,7 @@ def test_other_mkdocs_messages_become_problems(tmp_path):
                     Problem("docs/y.en.md", None, "", "description: too short")]
     other = record_problems(_record("Config value 'x': unknown"), docs)
     assert other == [Problem("mkdocs build", None, "warning", "Config value 'x': unknown",
-                             "run `python -m mkdocs build --strict` for the full log")]
+                             "run `.venv/bin/python -m mkdocs build --strict` for the full log")]
 
 
 def test_a_crashing_build_is_a_problem_and_a_given_site_is_not_rebuilt(tmp_path):
@@ -100,7 +100,7 @@ def test_a_crashing_build_is_a_problem_and_a_given_site_is_not_rebuilt(tmp_path)
     context = Context(tmp_path, TODAY, tmp_path, builder=crash)
     results = run_checks(context, BUILD_CHECKS)
     assert results[0].problems == [Problem("mkdocs build", None, "error", "RuntimeError: theme not found",
-                                           "run `python -m mkdocs build --strict` to see the whole message")]
+                                           "run `.venv/bin/python -m mkdocs build --strict` to see the whole message")]
     results = run_checks(context, [("offline build", "scripts.check_all:check_offline_build")])
     assert [(r.status, r.note) for r in results] == [("skipped", "the strict build failed: fix it first")]
     given = Context(tmp_path, TODAY, tmp_path, builder=crash)
