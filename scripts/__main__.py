@@ -1,4 +1,4 @@
-"""Command line: `python -m scripts <command>`. Prints problems; exit 1 if any."""
+"""Command line: `.venv/bin/python -m scripts <command>` (the venv .ci/setup makes). Prints problems; exit 1 if any."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def _load(target: str):
 
 def build_parser() -> argparse.ArgumentParser:
     """One sub-parser per command; shared options: --docs-dir, --today."""
-    parser = argparse.ArgumentParser(prog="python -m scripts", description=__doc__)
+    parser = argparse.ArgumentParser(prog=".venv/bin/python -m scripts", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True, metavar="command")
     for name, (target, help_text) in COMMANDS.items():
         command = sub.add_parser(name, help=help_text, description=help_text)

@@ -1,8 +1,15 @@
-"""Shared fixtures: one strict build per session, a local HTTP server, headless Chromium."""
+"""Shared fixtures: one strict build per session, a local HTTP server, headless Chromium.
+
+Under pytest-xdist (`-n 2`, see README) the builds are still made once per run: the first
+worker that needs a site builds it in the run's shared temporary folder, under a file lock;
+the other workers wait for it and use the same folder. Tests must never write into a
+shared site (copy it first).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import functools
 import http.server
 import os
@@ -23,20 +30,32 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-sync", "--disable-dev-shm-usage"]
 
 
+def shared_build(tmp_path_factory, name: str, **options) -> Path:
+    """build_site(**options) once per test run, shared by every xdist worker."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        site = tmp_path_factory.mktemp(name)
+        build_site(site, **options)
+        return site
+    shared = tmp_path_factory.getbasetemp().parent      # the same folder for every worker of this run
+    site, done = shared / name, shared / f"{name}.built"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)                # released when the file closes
+        if not done.exists():
+            build_site(site, **options)
+            done.touch()
+    return site
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
     """The real site, built once with --strict semantics through the MkDocs API."""
-    site = tmp_path_factory.mktemp("site")
-    build_site(site, site_url="https://example.org/guia/")
-    return site
+    return shared_build(tmp_path_factory, "site", site_url="https://example.org/guia/")
 
 
 @pytest.fixture(scope="session")
 def offline_site(tmp_path_factory) -> Path:
     """The file:// copy (offline plugin on, no site_url)."""
-    site = tmp_path_factory.mktemp("offline")
-    build_site(site, offline=True)
-    return site
+    return shared_build(tmp_path_factory, "offline", offline=True)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -67,3 +67,21 @@ def test_median_run_picks_the_middle_performance_run():
     assert median_run(runs) == {"performance": 95, "seo": 92}
     assert median_run([{"performance": 80}, {"performance": 90}]) == {"performance": 80}
     assert median_run([]) is None
+
+
+def test_the_rebuild_is_timed_on_the_readmes_own_serve_command():
+    from scripts.bench import README, readme_commands, readme_serve_command, with_port
+
+    text = "```sh\n# 1. serve\nbash .ci/setup && .venv/bin/python -m mkdocs serve -a 127.0.0.1:8000  # note\n```\n"
+    assert readme_commands(text) == ["bash .ci/setup", ".venv/bin/python -m mkdocs serve -a 127.0.0.1:8000"]
+    argv = readme_serve_command(text)
+    assert argv == [".venv/bin/python", "-m", "mkdocs", "serve", "-a", "127.0.0.1:8000"]
+    assert with_port(argv, 8123)[-1] == "127.0.0.1:8123"
+    assert with_port([".venv/bin/python", "-m", "mkdocs", "serve"], 9)[-2:] == ["-a", "127.0.0.1:9"]
+    assert readme_serve_command(README.read_text(encoding="utf-8"))[1:4] == ["-m", "mkdocs", "serve"]
+    try:
+        readme_serve_command("```sh\nbash .ci/setup && .venv/bin/python -m pytest\n```\n")
+    except ValueError as error:
+        assert "is not `mkdocs serve`" in str(error)
+    else:
+        raise AssertionError("a README without a serve command must be refused")

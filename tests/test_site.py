@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -141,7 +142,12 @@ def test_stale_english_page_shows_notice(docs_copy, tmp_path):
     assert "may be out of date" not in read(site, "en/acerca/")
 
 
-def test_offline_zip_has_both_languages_and_search(tmp_path):
+def test_offline_zip_has_both_languages_and_search(tmp_path, offline_site, monkeypatch):
+    def same_build(site_dir, **options):   # the session's offline build, made by the same call
+        assert options == {"offline": True}
+        shutil.copytree(offline_site, site_dir)
+
+    monkeypatch.setattr("scripts.offline.build_site", same_build)
     zip_path = make_offline_copy(tmp_path, TODAY)
     assert zip_path.name == "trata-salud-offline-2026-11-29.zip"
     names = set(zipfile.ZipFile(zip_path).namelist())
