@@ -600,3 +600,29 @@ def test_markup_in_data_shows_as_text_through_the_build_environment(tmp_path):
     html = render_contacts(ctx)
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;DIRESA" in html
+
+
+# --- Region pages list every MIMP service (issue 14) ------------------------------------------
+
+ARTICLE_RE = re.compile(r'<article class="kb-card kb-card--service" id="([^"]+)"[^>]*>(.*?)</article>', re.S)
+
+
+@pytest.mark.parametrize("region", sorted(REGIONS))
+def test_region_page_lists_every_service_with_tap_to_call(contacts_site, region):
+    from scripts.directory import print_order
+
+    imported = print_order([v for v in region_views(region, CONTACTS_DIR, TODAY) if v["provenance"]])
+    anchors = {}
+    for prefix, note in (("", "Número por confirmar"), ("en/", "Number to be confirmed")):
+        html = (contacts_site / prefix / "directorio" / region / "index.html").read_text(encoding="utf-8")
+        cards = dict(ARTICLE_RE.findall(html))
+        assert list(cards) == [v["id"] for v in imported]              # all of them, capital first
+        for view in imported:
+            card = cards[view["id"]]
+            for phone in view["phones"]:
+                assert f'href="{phone["href"]}"' in card and re.fullmatch(r"tel:\+51\d{9}", phone["href"])
+            assert (note in card) == any(p["conflict"] for p in view["phones"]), view["id"]
+            assert "Listado en el directorio" in card or "Listed in MIMP" in card
+        anchors[prefix] = re.findall(r'<h3 class="kb-province__name" id="([^"]+)"', html)
+        assert all(f'href="#{a}"' in html for a in anchors[prefix])    # jump links
+    assert anchors[""] == anchors["en/"] and anchors[""][0].startswith("prov-")
