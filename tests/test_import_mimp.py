@@ -253,3 +253,15 @@ def test_generated_files_are_what_the_datasets_give():
         assert (out / f"{region}.yml").read_text(encoding="utf-8") == text, region
     assert [n.record for n in result.phones_left_out] == ["servicios[4]", "servicios[403]"]   # Imaza; Santa Rosa
     assert len(result.conflicts) == 14 and result.errors == []
+
+
+def test_check_reports_a_hand_edited_generated_file(tmp_path):
+    from scripts.directory.importer import check_generated
+
+    docs = tmp_path / "docs"
+    shutil.copytree(CONTACTS_DIR, docs / "_data" / "contactos")
+    assert check_generated(docs) == []
+    path = docs / "_data" / "contactos" / "mimp" / "pasco.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("964 982 603", "964 982 604"), encoding="utf-8")
+    assert [(p.path.endswith("mimp/pasco.yml"), p.message) for p in check_generated(docs)] == [
+        (True, "differs from what data/mimp/ gives (edited by hand, or the datasets changed)")]

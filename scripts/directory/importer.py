@@ -691,3 +691,21 @@ def write_files(result: ImportResult, out_dir: Path) -> list[Path]:
             path.write_text(text, encoding="utf-8")
             written.append(path)
     return written
+
+
+def check_generated(docs_dir: Path | None = None) -> list:
+    """For `python -m scripts check`: the generated files equal a fresh import of data/mimp/."""
+    from scripts.problems import Problem, relpath
+
+    out_dir = (Path(docs_dir) / "_data" / "contactos" if docs_dir else CONTACTS_DIR) / GENERATED_SUBDIR
+    try:
+        result = run_import(DATA_DIR, out_dir, dt.date.today())
+    except ImportFailure as error:
+        return [Problem(relpath(DATA_DIR / MANIFEST), None, "", str(error), "fix the dataset or its manifest entry")]
+    problems = []
+    for region, text in result.files.items():
+        path = out_dir / f"{region}.yml"
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            problems.append(Problem(relpath(path), None, "", "differs from what data/mimp/ gives (edited by hand, "
+                                    "or the datasets changed)", "run python -m scripts import-mimp and read its review diff"))
+    return problems
