@@ -14,7 +14,8 @@ from scripts.directory.common import (CONTACTS_DIR, EXPORT_DIR, NATIONAL, NATION
                                       text)
 from scripts.directory.model import directory_views, labels, load_contact_file, region_views
 from scripts.directory.phones import tel_href
-from scripts.directory.printing import is_capital, phone_note, print_order, province_groups, status_line
+from scripts.directory.printing import (is_capital, phone_note, print_order, prose_date, province_groups,
+                                        status_line)
 from scripts.markers import MarkerContext, MarkerError, register
 
 # --- Markers ---------------------------------------------------------------------
@@ -24,18 +25,7 @@ def _today(ctx: MarkerContext) -> dt.date:
     return ctx.extra.get("today") or dt.date.today()
 
 
-def _format_date(value: dt.date | None, lang: str, precision: str = "day") -> str:
-    """A date as prose; month- or year-only dates shown as such ('noviembre de 2025', '2025')."""
-    from scripts.dates import MONTHS, format_date
-
-    if not value:
-        return ""
-    if precision == "year":
-        return str(value.year)
-    if precision == "month":
-        month = MONTHS[lang][value.month - 1]
-        return f"{month} de {value.year}" if lang == "es" else f"{month} {value.year}"
-    return format_date(value, lang)
+_format_date = prose_date   # one implementation (scripts/directory/printing.py)
 
 
 def card_data(view: dict, lang: str) -> dict:
