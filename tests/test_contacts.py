@@ -16,10 +16,12 @@ import pytest
 
 from scripts import ROOT
 from scripts.__main__ import main
-from scripts.contacts import (CONTACTS_DIR, NATIONAL, REGIONS, SHORT_CODES, card_data, directory_views,
-                              national_lines, overdue_entries, parse_phone, region_views, usable_contacts,
-                              validate_contacts)
-from scripts.exports import (_fold, export_names, no_number_note, read_csv, read_json, read_vcards, to_csv,
+from scripts.directory import (CONTACTS_DIR, NATIONAL, REGIONS, SHORT_CODES, directory_views, export_names,
+                               national_lines, region_views, usable_contacts)
+from scripts.directory.phones import parse_phone
+from scripts.directory.render import card_data
+from scripts.directory.validate import overdue_entries, validate_contacts
+from scripts.directory.exports import (_fold, no_number_note, read_csv, read_json, read_vcards, to_csv,
                              to_json, to_vcards, vcard_name)
 from scripts.pages import load_pages
 from scripts.yamlutil import load_yaml_file
@@ -72,17 +74,20 @@ def test_forbidden_numbers_are_not_published():
         assert not any(banned in n for n in numbers), banned
 
 
-def test_no_regional_entry_has_a_phone_yet():
-    """FACTS §5d: no regional number was found; if one is added, it needs a dated source."""
+def test_regional_phones_come_only_from_the_mimp_import():
+    """FACTS §5d: no hand-written regional number; every regional phone traces to a MIMP dataset row."""
     for slug in REGIONS:
         for view in region_views(slug):
-            assert view["phones"] == [], view["id"]
+            if view["phones"]:
+                assert view["provenance"] and view["provenance"]["dataset"] in ("mimp-nacional", "mimp-servicios"), view["id"]
+                assert view["provenance"]["record"], view["id"]
 
 
 def test_every_regional_entry_has_ubigeo_source_and_date():
     for slug in REGIONS:
         for view in region_views(slug):
-            assert view["ubigeo"] == INEI[slug]
+            assert view["ubigeo"][:2] == INEI[slug]
+            assert len(view["ubigeo"]) in (2, 6)
             assert view["source"] and view["verified_on"] <= TODAY
 
 
@@ -108,7 +113,7 @@ def test_every_region_has_exactly_one_page_pair():
     ("invalid_future_date.yml", [(11, "fistrap-piura.verified_on",
                                   "2027-01-15 is in the future (today is 2026-11-29)")]),
     ("invalid_confidential_address.yml", [(10, "hrt-piura.address",
-                                           "a confidential location (shelter) must not have an address")]),
+                                           "a shelter (HRT, Casa de Acogida, CAR) must never publish its address")]),
     ("invalid_shelter_not_confidential.yml", [(7, "hrt-piura.confidential_location",
                                                "a shelter must be marked confidential_location: true")]),
     ("invalid_no_source.yml", [(5, "fistrap-piura.source", "missing required field 'source'")]),
@@ -117,7 +122,7 @@ def test_every_region_has_exactly_one_page_pair():
     ("invalid_service_type.yml", [(7, "fistrap-piura.service_type",
                                    "'fiscalia' is not allowed (use one of: linea-nacional, policia, salud, "
                                    "salud-mental, proteccion, justicia, institucion-nacional, coordinacion, "
-                                   "ong, albergue, consulado)")]),
+                                   "ong, albergue, consulado, cem, sar, sau, upe)")]),
     ("invalid_missing_english.yml", [(6, "fistrap-piura.name.en", "missing required field 'en'")]),
     ("invalid_language.yml", [(9, "fistrap-piura.languages[1]", "'qu' is not allowed (use one of: spa, que, aym, eng)")]),
     ("invalid_unknown_field.yml", [(9, "fistrap-piura.phone", "unknown field 'phone'")]),
@@ -125,10 +130,91 @@ def test_every_region_has_exactly_one_page_pair():
                                 "2025-02-07 is not the first day of its month")]),
     ("invalid_shared_reason_missing.yml", [(5, "diresa-piura.shared_number_reason",
                                             "missing required field 'shared_number_reason'")]),
-    ("invalid_yaml.yml", [(7, "", "not valid YAML: expected ',' or '}', but got '<stream end>'")]),
+    ("invalid_yaml.yml", [(6, "", "not valid YAML: unclosed bracket '{'")]),
 ])
 def test_validator_message(tmp_path, fixture, expected):
     assert problems_of(tmp_path, fixture) == expected
+
+
+# --- Never published, and hostile input (scripts/directory/privacy.py; issues 14 and 17) -----------------
+# Fixtures: tests/fixtures/contacts/invalid_hostile_*.yml, written by make_hostile.py there.
+
+SHELTER = "a shelter (HRT, Casa de Acogida, CAR) must never publish its"
+NOT_ONLY_NUMBER = ("contains something other than the number (only digits, spaces, brackets, hyphens and a "
+                   "leading + are allowed)")
+
+
+@pytest.mark.parametrize("case, expected", [
+    ("shelter_phone", [(13, "hrt-piura.phones", f"{SHELTER} phone")]),
+    ("shelter_coordinates", [(13, "hrt-piura.latitude", f"{SHELTER} coordinates"),
+                             (14, "hrt-piura.longitude", f"{SHELTER} coordinates")]),
+    ("shelter_address_in_notes", [(13, "hrt-piura.notes.es", "looks like the shelter's address (Jr. Ayacucho 3…)")]),
+    ("shelter_map_url", [(13, "hrt-piura.url", "the URL carries coordinates or a map of the shelter")]),
+    ("casa_acogida_as_service", [
+        (7, "casa-acogida-sullana.service_type",
+         "a shelter (HRT, Casa de Acogida, CAR) must have service_type: albergue and confidential_location: true"),
+        (9, "casa-acogida-sullana.phones", f"{SHELTER} phone")]),
+    ("cai", [(6, "cem-piura.name", "a CAI (Centro de Atención Institucional) re-educates aggressors: it is not a "
+                                   "service for victims and is never listed")]),
+    ("person_field", [(15, "cem-piura.responsable",
+                       "field 'responsable' would publish a person's name; no person's name is ever published")]),
+    ("person_in_notes", [(15, "cem-piura.notes.es",
+                          "looks like a person's name: 'Dra. Rosa'; no person's name is ever published")]),
+    ("phone_script", [(10, "cem-piura.phones[0].number", f"'<script>alert(1)</script> +51 1 411 9999' {NOT_ONLY_NUMBER}")]),
+    ("phone_isub", [(10, "cem-piura.phones[0].number", f"'tel:+5114119999;isub=1234' {NOT_ONLY_NUMBER}")]),
+    ("phone_vanity", [(10, "cem-piura.phones[0].number", f"'01 625 CALL' {NOT_ONLY_NUMBER}")]),
+    ("name_blank", [(6, "cem-piura.name.es", "is blank (or has no letter or digit)")]),
+    ("name_zero_width", [(6, "cem-piura.name.es", "contains the invisible character U+200B (ZERO WIDTH SPACE)")]),
+    ("name_bidi", [(6, "cem-piura.name.es", "contains the direction control U+202E (RIGHT-TO-LEFT OVERRIDE), which "
+                                            "can reverse what a reader sees (digits of a number, for example)")]),
+    ("name_cyrillic", [(6, "cem-piura.name.es", "contains 'і' (U+0456, CYRILLIC SMALL LETTER BYELORUSSIAN-UKRAINIAN I), "
+                                                "a letter from another script that looks like a Latin one")]),
+    ("url_localhost", [(15, "cem-piura.url", "'https://localhost:8000/admin' points to a local or private host (localhost)")]),
+    ("url_ip", [(15, "cem-piura.url",
+                 "'https://192.168.1.10/directorio' points to a raw IP address (192.168.1.10), not to a public site's name")]),
+    ("internal_ref", [(13, "cem-piura.source", "shows readers an internal reference ('FACTS.md')")]),
+    ("duplicate_key", [(5, "region", "not valid YAML: the key 'region' appears twice in the same mapping")]),
+    ("impossible_date", [(14, "", "2026-02-31 is not a date (day is out of range for month)")]),
+    ("bom", [(1, "", "starts with a byte-order mark (BOM)")]),
+])
+def test_never_published_and_hostile_input(tmp_path, case, expected):
+    problems = validate_contacts(directory_with(tmp_path, f"invalid_hostile_{case}.yml"), TODAY)
+    assert [(p.line, p.field, p.message) for p in problems] == expected
+    assert all(p.hint and p.path.endswith("piura.yml") for p in problems)   # what to do, and where
+
+
+def test_hostile_fixtures_are_up_to_date():
+    """The fixtures with invisible characters are generated: regenerate instead of editing them."""
+    sys.path.insert(0, str(FIXTURES))
+    import make_hostile
+
+    for name, text in make_hostile.CASES.items():
+        assert (FIXTURES / f"invalid_hostile_{name}.yml").read_text(encoding="utf-8") == text, name
+
+
+def test_a_bad_phone_never_gets_a_tel_link():
+    for number in ("<script>alert(1)</script> +51 1 411 9999", "tel:+5114119999;isub=1234", "01 625 CALL"):
+        assert parse_phone(number) is None, number
+    assert parse_phone("(01) 411-9999").href == "tel:+5114119999"
+
+
+def test_no_internal_reference_in_any_rendered_field():
+    """Issue 15: 'FACTS.md §3 S52', '(S26, S41)', '(s02)' never reach a reader (internal_ref keeps them)."""
+    from scripts.directory.privacy import INTERNAL_REF_RE
+
+    for views in directory_views(CONTACTS_DIR, TODAY).values():
+        for view in views:
+            for lang in ("es", "en"):
+                card = card_data(view, lang)
+                for key in ("name", "description", "notes", "source", "hours", "service_area"):
+                    assert not INTERNAL_REF_RE.search(card[key] or ""), (view["id"], key, card[key])
+
+
+def test_samu_is_not_said_to_reach_all_of_peru():
+    samu = next(v for v in national_lines(TODAY) if v["id"] == "samu-106")
+    assert "Todo el Perú" not in samu["service_area"]["es"] and "Lima" in samu["service_area"]["es"]
+    linea_100 = next(v for v in national_lines(TODAY) if v["id"] == "linea-100")
+    assert linea_100["url"] is None          # Chat 100's address is not Línea 100's
 
 
 def test_duplicate_id_across_files(tmp_path):
@@ -260,15 +346,17 @@ def test_card_text_is_escaped(tmp_path):
     assert "a &amp; b &lt;img src=x onerror=alert(1)&gt;" in html
 
 
-def test_card_shows_stale_badge_and_no_number_notice(tmp_path):
+def test_card_says_what_is_known_and_never_shows_an_overdue_badge(tmp_path):
+    """FACTS §10i: a news date is 'según fuente de …'; overdue reviews are for editors only."""
     view = usable_contacts("piura", TODAY, directory_with(tmp_path), include_stale=True)[0]
-    for lang, badge, none in (("es", "Verificación vencida", "Todavía no conocemos ningún número regional"),
-                              ("en", "Verification overdue", "We do not yet know any verified regional number")):
+    assert view["stale"]
+    for lang, status, none in (("es", "Según fuente de julio de 2023", "Todavía no conocemos ningún número regional"),
+                               ("en", "According to a source dated July 2023", "We do not yet know any verified regional number")):
         html = _env().get_template("partials/kb-contact-cards.html").render(
             cards=[card_data(view, lang)], lang=lang, national=False, has_number=False)
-        assert badge in html and none in html
-        assert 'datetime="2023-07-01"' in html
-        assert ("julio de 2023" if lang == "es" else "July 2023") in html
+        assert status in html and none in html
+        for word in ("Verificación vencida", "Verification overdue", "Verificado", "Verified", "kb-badge"):
+            assert word not in html
 
 
 # --- Exports ------------------------------------------------------------------------------
@@ -374,7 +462,7 @@ def test_region_pages_dial_correctly(contacts_site, region, lang_prefix):
         assert re.fullmatch(r"tel:(\+51\d{8,9}|1\d{2,3})", href)
     notice = "Todavía no conocemos ningún número regional verificado" if not lang_prefix else \
         "We do not yet know any verified regional number"
-    assert notice in html
+    assert notice not in html          # every region now has MIMP's services with phones
     assert 'id="contexto"' in html and f"contextos-peru/#{region}" in html
 
 
@@ -429,9 +517,16 @@ def test_region_page_at_360px_without_js(browser, contacts_site):
         widest = page.evaluate("Math.max(...Array.from(document.querySelectorAll('.md-content *'))"
                                ".map(e => e.getBoundingClientRect().right))")
         assert widest <= 360
-        call = page.locator("a.kb-call", has_text="100").first
+        call = page.locator("a.kb-line__call", has_text="100").first
         box = call.bounding_box()
         assert box["height"] >= 44 and call.get_attribute("href") == "tel:100"
+        # the national lines and the start of the region's services fit the first screen or so
+        assert page.locator("#servicios").bounding_box()["y"] < 900
+        first = page.locator("#prov-tambopata + .kb-cards article").first
+        assert first.get_attribute("id") == "cem-madre-de-dios"
+        service_call = first.locator("a.kb-call").first
+        assert service_call.bounding_box()["height"] >= 44
+        assert service_call.get_attribute("href") == "tel:+51994834124"
         page.goto(base + "en/directorio/")
         group = page.locator("details#region-piura")
         assert not group.locator("ul").is_visible()
@@ -445,7 +540,7 @@ def test_region_page_at_360px_without_js(browser, contacts_site):
 
 def test_both_yaml_parsers_read_the_same_data():
     """The fast parser (pages, exports) and PyYAML (line numbers) agree on every real file."""
-    from scripts.contacts import parse_yaml
+    from scripts.directory.model import parse_yaml
     from scripts.yamlutil import load_yaml, plain
 
     for path in sorted(CONTACTS_DIR.glob("*.yml")):
@@ -468,7 +563,7 @@ def _marker_context(name, args, meta=None, lang="es"):
 
 
 def test_lineas_nacionales_ids_argument_keeps_working():
-    from scripts.contacts import render_national_lines
+    from scripts.directory.render import render_national_lines
     from scripts.markers import MarkerError
 
     out = render_national_lines(_marker_context("lineas-nacionales", {"ids": "pnp-105,linea-100"}))
@@ -480,7 +575,7 @@ def test_lineas_nacionales_ids_argument_keeps_working():
 
 
 def test_contactos_marker_needs_a_region():
-    from scripts.contacts import render_contacts
+    from scripts.directory.render import render_contacts
     from scripts.markers import MarkerError
 
     with pytest.raises(MarkerError, match="kb:contactos needs 'region:'"):
@@ -493,7 +588,7 @@ def test_markup_in_data_shows_as_text_through_the_build_environment(tmp_path):
     """Same Jinja environment as overrides/hooks/markers.py (Material's, with autoescape)."""
     from mkdocs.config import load_config
 
-    from scripts.contacts import render_contacts
+    from scripts.directory.render import render_contacts
 
     config = load_config(str(ROOT / "mkdocs.yml"))
     env = config.theme.get_env().overlay(autoescape=True)
@@ -508,3 +603,63 @@ def test_markup_in_data_shows_as_text_through_the_build_environment(tmp_path):
     html = render_contacts(ctx)
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;DIRESA" in html
+
+
+# --- Region pages list every MIMP service (issue 14) ------------------------------------------
+
+ARTICLE_RE = re.compile(r'<article class="kb-card kb-card--service" id="([^"]+)"[^>]*>(.*?)</article>', re.S)
+
+
+@pytest.mark.parametrize("region", sorted(REGIONS))
+def test_region_page_lists_every_service_with_tap_to_call(contacts_site, region):
+    from scripts.directory import print_order
+
+    imported = print_order([v for v in region_views(region, CONTACTS_DIR, TODAY) if v["provenance"]])
+    anchors = {}
+    for prefix, note in (("", "Número por confirmar"), ("en/", "Number to be confirmed")):
+        html = (contacts_site / prefix / "directorio" / region / "index.html").read_text(encoding="utf-8")
+        cards = dict(ARTICLE_RE.findall(html))
+        assert list(cards) == [v["id"] for v in imported]              # all of them, capital first
+        for view in imported:
+            card = cards[view["id"]]
+            for phone in view["phones"]:
+                assert f'href="{phone["href"]}"' in card and re.fullmatch(r"tel:\+51\d{9}", phone["href"])
+            assert (note in card) == any(p["conflict"] for p in view["phones"]), view["id"]
+            assert "Listado en el directorio" in card or "Listed in MIMP" in card
+        anchors[prefix] = re.findall(r'<h3 class="kb-province__name" id="([^"]+)"', html)
+        assert all(f'href="#{a}"' in html for a in anchors[prefix])    # jump links
+    assert anchors[""] == anchors["en/"] and anchors[""][0].startswith("prov-")
+
+
+# --- Status line and print order (the contract with pocket guides and exports) ------------------
+
+def test_status_line_says_what_is_known():
+    from scripts.directory import status_line
+
+    base = {"verified_on": dt.date(2016, 8, 26), "verified_precision": "day", "provenance": None,
+            "confirmed_by_phone_on": None}
+    assert status_line(base, "es") == "Según fuente de 26 de agosto de 2016"
+    assert status_line(base, "en") == "According to a source dated 26 August 2016"
+    assert status_line({**base, "verified_on": dt.date(2025, 1, 1), "verified_precision": "year"}, "es") == \
+        "Según fuente de 2025"
+    called = {**base, "confirmed_by_phone_on": dt.date(2026, 12, 3)}
+    assert status_line(called, "es") == "Confirmado por teléfono el 3 de diciembre de 2026"
+    assert status_line(called, "en") == "Confirmed by phone on 3 December 2026"
+    upe = next(v for v in region_views("cusco") if v["id"] == "upe-cusco")
+    assert status_line(upe, "es") == "Listado en el directorio de servicios del MIMP (edición 10 de septiembre de 2026)"
+    for views in directory_views(CONTACTS_DIR, TODAY).values():
+        for view in views:
+            for lang in ("es", "en"):
+                assert "erific" not in status_line(view, lang)      # never "verificado" / "verified"
+
+
+def test_print_order_puts_the_capital_cem_sau_upe_first():
+    from scripts.directory import print_order, province_groups
+
+    views = [v for v in region_views("madre-de-dios") if v["provenance"]]
+    order = [v["id"] for v in print_order(views, "madre-de-dios")]
+    assert order[:3] == ["cem-madre-de-dios", "sau-madre-de-dios", "upe-madre-de-dios"]
+    assert [p for p, _ in province_groups(views)] == ["Tambopata", "Manu", "Tahuamanu"]
+    cusco = [v["id"] for v in print_order(region_views("cusco"))]
+    assert cusco.index("cem-cusco") < cusco.index("sau-cusco") < cusco.index("upe-cusco") < cusco.index("cem-acomayo")
+    assert cusco[-1] in {v["id"] for v in region_views("cusco") if not v["provenance"]}   # institutions last
