@@ -24,7 +24,8 @@ from scripts import DOCS_DIR, LANGUAGES, ROOT
 from scripts.dates import add_months, as_date, format_date
 
 # The twelve regions of the directory plus the national edition (region id = data file name).
-REGIONS: tuple[str, ...] = ("amazonas", "callao", "cajamarca", "cusco", "lima", "loreto",
+# Alphabetical by name (Cajamarca before Callao), the national edition last.
+REGIONS: tuple[str, ...] = ("amazonas", "cajamarca", "callao", "cusco", "lima", "loreto",
                             "madre-de-dios", "pasco", "piura", "puno", "tacna", "tumbes",
                             "nacional")
 REGION_NAMES: dict[str, dict[str, str]] = {
@@ -358,17 +359,73 @@ def render_html(content: GuideContent) -> str:
 _RENDER_STATE: dict[str, Any] = {}     # per process: fonts and images loaded once, reused
 
 
+def allowed_roots() -> tuple[Path, ...]:
+    """Folders a guide may load files from: the project and the configured font folder."""
+    return (ROOT.resolve(), FONT_DIR.resolve())
+
+
+def check_fetch(url: str) -> Path | None:
+    """The project file WeasyPrint may load for `url` (None for a data: URI), else PocketError.
+
+    A guide is printed from the project's own files only: an include or a data file that
+    names another host (even 127.0.0.1), another scheme or a file outside the project
+    stops the print instead of being fetched.
+    """
+    from urllib.parse import urlsplit
+    from urllib.request import url2pathname
+
+    scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+    if scheme == "data":
+        return None
+    if scheme != "file":
+        raise PocketError(f"refused to fetch {url[:200]!r}: a pocket guide loads only files of the "
+                          f"project, never a {scheme or 'relative'} URL (remove it from the snippet, "
+                          f"template or data that names it)")
+    parts = urlsplit(url)
+    if parts.netloc not in ("", "localhost"):
+        raise PocketError(f"refused to fetch {url[:200]!r}: a file URL on another host")
+    path = Path(url2pathname(parts.path)).resolve()
+    if not any(path.is_relative_to(root) for root in allowed_roots()):
+        raise PocketError(f"refused to fetch {url[:200]!r}: outside the project folder {ROOT}")
+    return path
+
+
+def url_fetcher():
+    """A WeasyPrint URL fetcher that serves only check_fetch()-approved URLs (and fails loudly)."""
+    if "fetcher_class" not in _RENDER_STATE:
+        from weasyprint.urls import URLFetcher
+
+        class ProjectURLFetcher(URLFetcher):
+            """WeasyPrint's fetcher, limited to data: URIs and the project's own files."""
+
+            def fetch(self, url, headers=None):
+                check_fetch(url)
+                return super().fetch(url, headers)
+
+        _RENDER_STATE["fetcher_class"] = ProjectURLFetcher
+    return _RENDER_STATE["fetcher_class"](allowed_protocols=("data", "file"), fail_on_errors=True,
+                                          allow_redirects=False, timeout=5)
+
+
 def write_pdf(html: str, target: Path) -> Path:
     """HTML -> tagged PDF (PDF/UA-1: tags, document language and title) at `target`."""
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import FatalURLFetchingError
 
-    if not _RENDER_STATE:
+    if "font_config" not in _RENDER_STATE:
         _RENDER_STATE.update(font_config=FontConfiguration(), cache={})
     target.parent.mkdir(parents=True, exist_ok=True)
-    weasyprint.HTML(string=html, base_url=str(ROOT)).write_pdf(
-        str(target), pdf_variant="pdf/ua-1", pdf_tags=True,
-        font_config=_RENDER_STATE["font_config"], cache=_RENDER_STATE["cache"])
+    try:
+        weasyprint.HTML(string=html, base_url=str(ROOT), url_fetcher=url_fetcher()).write_pdf(
+            str(target), pdf_variant="pdf/ua-1", pdf_tags=True,
+            font_config=_RENDER_STATE["font_config"], cache=_RENDER_STATE["cache"])
+    except FatalURLFetchingError as error:
+        cause = error.__cause__
+        target.unlink(missing_ok=True)
+        if isinstance(cause, PocketError):
+            raise PocketError(f"{target.name}: {cause}") from None
+        raise PocketError(f"{target.name}: {error} ({type(cause).__name__}: {cause})") from None
     return target
 
 
