@@ -24,7 +24,7 @@ from scripts.problems import Problem
 CHECKS: list[tuple[str, str]] = [
     ("front matter and structure", "scripts.checks:check_pages"),
     ("translations", "scripts.check_all:check_translations"),
-    ("contacts", "scripts.contacts:validate_directory | scripts.contacts:validate_contacts"),
+    ("contacts", "scripts.directory.validate:validate_contacts"),
     ("glossary", "scripts.glossary:check_acronyms | scripts.glossary:check_glossary"),
     ("flows", "scripts.flows:check_flows"),
     ("indicators", "scripts.indicators:check_indicators"),

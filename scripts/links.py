@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 import phonenumbers
 
 from scripts import DEFAULT_LANGUAGE, LANGUAGES
-from scripts.contacts import SHORT_CODES
+from scripts.directory.common import SHORT_CODES
 from scripts.problems import Problem
 
 LANGUAGE_NAMES = {"es": "Spanish", "en": "English"}

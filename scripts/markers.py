@@ -13,7 +13,7 @@ from typing import Any, Callable
 from scripts.pages import MARKER_RE, extract_markers
 
 # Modules that register markers; imported lazily so each stays independent.
-FEATURE_MODULES = ("scripts.sources", "scripts.contacts", "scripts.indicators", "scripts.flows",
+FEATURE_MODULES = ("scripts.sources", "scripts.directory.render", "scripts.indicators", "scripts.flows",
                    "scripts.glossary", "scripts.formacion", "scripts.pocket")
 
 

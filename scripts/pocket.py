@@ -149,11 +149,11 @@ def _key_indicators(lang: str) -> list[dict]:
 
 
 def _usable_contacts(region: str, today: dt.date) -> list[dict]:
-    return _feature("scripts.contacts", "usable_contacts")(region, today)
+    return _feature("scripts.directory", "usable_contacts")(region, today)
 
 
 def _national_lines() -> list[dict]:
-    return _feature("scripts.contacts", "national_lines")()
+    return _feature("scripts.directory", "national_lines")()
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,12 @@ import pytest
 
 from scripts import ROOT
 from scripts.__main__ import main
-from scripts.contacts import (CONTACTS_DIR, NATIONAL, REGIONS, SHORT_CODES, card_data, directory_views,
-                              national_lines, overdue_entries, parse_phone, region_views, usable_contacts,
-                              validate_contacts)
-from scripts.exports import (_fold, export_names, no_number_note, read_csv, read_json, read_vcards, to_csv,
+from scripts.directory import (CONTACTS_DIR, NATIONAL, REGIONS, SHORT_CODES, directory_views, export_names,
+                               national_lines, region_views, usable_contacts)
+from scripts.directory.phones import parse_phone
+from scripts.directory.render import card_data
+from scripts.directory.validate import overdue_entries, validate_contacts
+from scripts.directory.exports import (_fold, no_number_note, read_csv, read_json, read_vcards, to_csv,
                              to_json, to_vcards, vcard_name)
 from scripts.pages import load_pages
 from scripts.yamlutil import load_yaml_file
@@ -442,7 +444,7 @@ def test_region_page_at_360px_without_js(browser, contacts_site):
 
 def test_both_yaml_parsers_read_the_same_data():
     """The fast parser (pages, exports) and PyYAML (line numbers) agree on every real file."""
-    from scripts.contacts import parse_yaml
+    from scripts.directory.model import parse_yaml
     from scripts.yamlutil import load_yaml, plain
 
     for path in sorted(CONTACTS_DIR.glob("*.yml")):
@@ -465,7 +467,7 @@ def _marker_context(name, args, meta=None, lang="es"):
 
 
 def test_lineas_nacionales_ids_argument_keeps_working():
-    from scripts.contacts import render_national_lines
+    from scripts.directory.render import render_national_lines
     from scripts.markers import MarkerError
 
     out = render_national_lines(_marker_context("lineas-nacionales", {"ids": "pnp-105,linea-100"}))
@@ -477,7 +479,7 @@ def test_lineas_nacionales_ids_argument_keeps_working():
 
 
 def test_contactos_marker_needs_a_region():
-    from scripts.contacts import render_contacts
+    from scripts.directory.render import render_contacts
     from scripts.markers import MarkerError
 
     with pytest.raises(MarkerError, match="kb:contactos needs 'region:'"):
@@ -490,7 +492,7 @@ def test_markup_in_data_shows_as_text_through_the_build_environment(tmp_path):
     """Same Jinja environment as overrides/hooks/markers.py (Material's, with autoescape)."""
     from mkdocs.config import load_config
 
-    from scripts.contacts import render_contacts
+    from scripts.directory.render import render_contacts
 
     config = load_config(str(ROOT / "mkdocs.yml"))
     env = config.theme.get_env().overlay(autoescape=True)

@@ -38,7 +38,7 @@ def fixture_contacts(region: str, today: dt.date) -> list[dict]:
 
 def fixture_national() -> list[dict]:
     """The real national lines (data, not content typed here)."""
-    from scripts.contacts import national_lines
+    from scripts.directory import national_lines
 
     return national_lines()
 
@@ -305,7 +305,7 @@ def test_print_css_opens_details_shows_urls_and_fits_diagrams(page):
 def test_directory_filter_and_guide_drop_stale_and_shelter_address(tmp_path):
     import functools
 
-    from scripts.contacts import usable_contacts
+    from scripts.directory import usable_contacts
 
     providers = pocket.Providers(
         snippet=fixture_snippet, key_indicators=fixture_indicators, national_lines=fixture_national,

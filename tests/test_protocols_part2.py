@@ -7,7 +7,8 @@ import re
 import pytest
 
 from scripts import DATA_DIR
-from scripts.contacts import load_contact_file, tel_href
+from scripts.directory.model import load_contact_file
+from scripts.directory.phones import tel_href
 
 PROTOCOLS = ("salud-mental", "ninas-ninos-adolescentes", "interpretes-interculturalidad",
              "personas-extranjeras", "documentacion-forense", "derivacion", "seguridad", "autocuidado")

@@ -1,6 +1,6 @@
 """Contact directory: refuse invalid contact data, then publish it as open data.
 
-Glue only: the rules are in scripts/contacts.py, the exports in scripts/exports.py.
+Glue only: the rules are in scripts/directory/validate.py, the exports in scripts/directory/exports.py.
 """
 
 import sys
@@ -13,8 +13,8 @@ if str(ROOT) not in sys.path:
 
 from mkdocs.exceptions import PluginError  # noqa: E402
 
-from scripts.contacts import validate_contacts  # noqa: E402
-from scripts.exports import write_exports  # noqa: E402
+from scripts.directory.validate import validate_contacts  # noqa: E402
+from scripts.directory.exports import write_exports  # noqa: E402
 
 
 def _contacts_dir(config) -> Path:

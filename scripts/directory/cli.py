@@ -1,4 +1,4 @@
-"""CLI commands for the contact directory (thin: rules live in scripts/contacts.py)."""
+"""CLI commands for the contact directory (thin: rules live in scripts/directory/validate.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from scripts.cli_pages import print_problems
-from scripts.contacts import overdue_entries, validate_contacts
+from scripts.directory.validate import overdue_entries, validate_contacts
 
 
 def _contacts_dir(args) -> Path:

@@ -1,6 +1,6 @@
 """Benchmark: validate a generated directory of 10,000 entries and print the time.
 
-    python -m scripts.bench_contacts [--entries 10000] [--keep DIR]
+    python -m scripts.directory.bench [--entries 10000] [--keep DIR]
 
 Target: under 5 s on the project's 2-core machine (loading the YAML, JSON Schema, phone
 parsing, cross-file checks). Prints figures only; it never fails a test run.
@@ -16,7 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from scripts.contacts import CONTACTS_DIR, REGIONS, load_directory, validate_files
+from scripts.directory.common import CONTACTS_DIR, REGIONS
+from scripts.directory.model import load_directory
+from scripts.directory.validate import validate_files
 
 TARGET_SECONDS = 5.0
 TODAY = dt.date(2026, 11, 29)
@@ -37,7 +39,7 @@ ENTRY = """  - id: {id}
     languages: [spa, que]
     service_area: {{es: {name}, en: {name}}}
     ubigeo: "{ubigeo}"
-    source: "Generado por scripts/bench_contacts.py"
+    source: "Generado por scripts/directory/bench.py"
     verified_on: 2026-01-15
 """
 KINDS = ("salud", "proteccion", "justicia", "policia", "ong")

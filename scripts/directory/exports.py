@@ -13,43 +13,20 @@ import io
 import json
 from pathlib import Path
 
-from scripts.contacts import (CONTACTS_DIR, EXPORT_DIR, NATIONAL, REGIONS, directory_views, labels,
-                              text)
+from scripts.directory.common import (CONTACTS_DIR, CSV_NAME, EXPORT_DIR, JSON_NAME, LANGS, NATIONAL, REGIONS,
+                                      export_names, text, vcard_name)  # noqa: F401 (export_names: re-exported)
+from scripts.directory.model import directory_views, labels
 
 HSDS_VERSION = "3.0"
 PROFILE = "pe-trata-salud (HSDS 3.0 + x_ fields: es/en text, region, source, review)"
-JSON_NAME = "directorio.json"
-CSV_NAME = "directorio.csv"
 CSV_FIELDS = ("id", "region", "ubigeo", "service_type", "name_es", "name_en", "organization_es",
               "organization_en", "description_es", "description_en", "phones", "phones_tel",
               "emails", "url", "languages", "available_24h", "hours_es", "hours_en", "address",
               "confidential_location", "service_area_es", "service_area_en", "verified_on",
               "review_every_months", "source", "source_url")
-LANGS = ("es", "en")
 # National lines a card without a regional number points to (ids in contactos/nacional.yml;
 # their names and numbers come from there, never typed here).
 FALLBACK_LINES = ("linea-100", "linea-1818")
-
-
-def vcard_name(region: str, lang: str) -> str:
-    """File name of a region's vCard file in one language."""
-    return f"contactos-{region}.{lang}.vcf"
-
-
-def export_names(region: str | None = None) -> list[dict]:
-    """Files a page links to: JSON and CSV, plus the vCards (one region's, or all)."""
-    names = [
-        {"file": JSON_NAME, "format": "JSON (HSDS)", "label": {"es": "Todo el directorio", "en": "The whole directory"}},
-        {"file": CSV_NAME, "format": "CSV", "label": {"es": "Todo el directorio", "en": "The whole directory"}},
-    ]
-    regions = [region] if region else list(REGIONS)
-    for slug in regions:
-        for lang in LANGS:
-            names.append({"file": vcard_name(slug, lang), "format": "vCard",
-                          "vcard_lang": lang, "region": REGIONS[slug][1],
-                          "label": {"es": f"Contactos de {REGIONS[slug][1]} para el teléfono",
-                                    "en": f"{REGIONS[slug][1]} contacts for your phone"}})
-    return names
 
 
 # --- JSON (HSDS-shaped) -------------------------------------------------------------

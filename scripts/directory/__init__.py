@@ -1,0 +1,43 @@
+"""Contact directory: the regional and national contacts of docs/_data/contactos/*.yml.
+
+One file per region (plus `nacional.yml`); the fields follow Open Referral HSDS where it
+has them (scripts/schemas/contact.schema.json). A wrong number can hurt a patient, so the
+validator checks meaning as well as shape, and every problem names file, line and field.
+
+Modules (each imports only those above it; nothing imports `exports` or `render`):
+
+    common     constants (regions, short codes, export file names), `text(value, lang)`
+    phones     parse_phone / tel_href (phonenumbers; E.164 `tel:` targets)
+    model      loading files, plain views of entries (`region_views`, `directory_views`)
+    validate   JSON Schema + meaning + cross-file rules; review dates (`overdue_entries`)
+    printing   what pocket guides and exports print: `usable_contacts`, `national_lines`
+    render     the markers kb:contactos, kb:lineas-nacionales, kb:directorio, kb:datos-abiertos
+    exports    HSDS JSON, CSV and vCards written by the build (owned by the pocket/exports slice)
+    cli        `python -m scripts validate-contacts | report-contacts`
+    bench      `python -m scripts.directory.bench` (10,000 generated entries)
+
+API for pocket guides and exports (stable; import from `scripts.directory`)::
+
+    usable_contacts(region, today) -> list[dict]
+        The region's entries that may be printed: verified (have `verified_on` and a
+        source), not stale on `today` (verified_on + review interval >= today, for the
+        entry and every phone), and not a confidential location that carries an address.
+        Pass include_stale=True to keep stale ones (each dict has "stale": True/False).
+    national_lines(today=None, hotlines_only=True) -> list[dict]
+        The national lines (nacional.yml, `hotline: true`) in file order, stale or not:
+        check the "stale" flag before printing.
+
+    Each dict holds: id, region, ubigeo, service_type, name/description/organization/
+    notes/service_area/hours/languages_note as {"es": ..., "en": ...} (use
+    `text(d["name"], lang)`), languages (ISO 639-3 codes), available_24h,
+    confidential_location, emails, url, address (None when confidential), source,
+    source_url, verified_on (date), review_due (date), stale (bool), and phones: a list of
+    {number (as displayed), href ("tel:+5116255555" or "tel:1818"), e164 (or None for
+    short codes), short_code (bool), type, free, available_24h, description, hours,
+    languages, verified_on, stale}.
+"""
+
+from scripts.directory.common import (CONTACTS_DIR, NATIONAL, REGIONS, SHORT_CODES, export_names, text,  # noqa: F401
+                                      vcard_name)
+from scripts.directory.model import directory_views, labels, region_views  # noqa: F401
+from scripts.directory.printing import national_lines, usable_contacts  # noqa: F401

@@ -1,0 +1,207 @@
+"""Contact directory: loading files, and the plain views pages, guides and exports use.
+
+Two parsers, one meaning: files are read with the fast parser; only a file with problems is
+parsed again with the line-keeping loader (scripts.directory.validate does that).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from scripts.dates import add_months, as_date
+from scripts.directory.common import CONTACTS_DIR, SCHEMA_PATH
+from scripts.directory.phones import parse_phone, tel_href
+from scripts.markers import MarkerError
+from scripts.problems import Problem, relpath
+from scripts.yamlutil import load_yaml
+
+# --- Loading ----------------------------------------------------------------
+# Two parsers, one meaning: data are read with the fast Rust parser `yaml_rs` (what pages,
+# exports and checks use); only a file that has problems is parsed again with PyYAML's
+# line-keeping loader, to name the line of each problem. A test checks that both parsers
+# give the same data for every real contact file. Without yaml_rs, PyYAML does both.
+
+try:
+    import yaml_rs as _yaml_rs
+except ImportError:  # pragma: no cover - fallback keeps the site buildable
+    _yaml_rs = None
+
+YAML_ERRORS: tuple[type[Exception], ...] = (yaml.YAMLError,) + ((_yaml_rs.YAMLDecodeError,) if _yaml_rs else ())
+
+
+def parse_yaml(text: str) -> Any:
+    """Plain data (dicts, lists, str, int, bool, date) from YAML text, fast."""
+    if _yaml_rs is not None:
+        return _yaml_rs.loads(text)
+    return yaml.load(text, Loader=yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader)
+
+
+@dataclass
+class ContactFile:
+    """One data file: its path, its text, its data (plain) and, on demand, LineDicts."""
+
+    path: Path
+    data: Any
+    problems: list[Problem] = field(default_factory=list)
+    text: str = ""
+    _lined: Any = None
+    _shown: str = ""
+
+    @property
+    def shown(self) -> str:
+        if not self._shown:
+            self._shown = relpath(self.path)
+        return self._shown
+
+    @property
+    def region(self) -> str:
+        return self.path.stem
+
+    @property
+    def entries(self) -> list:
+        entries = self.data.get("entries") if isinstance(self.data, dict) else None
+        return entries if isinstance(entries, list) else []
+
+    def with_lines(self) -> "ContactFile":
+        """The same file parsed by PyYAML's LineLoader (LineDicts know their lines)."""
+        if self._lined is None:
+            self._lined = ContactFile(self.path, load_yaml(self.text), text=self.text)
+        return self._lined
+
+
+def load_contact_file(path: Path) -> dict[str, Any]:
+    """One contact file as plain data; raise MarkerError on a bad shape."""
+    data = parse_yaml(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+        raise MarkerError(f"{Path(path).name}: expected 'region:' and a list under 'entries:'")
+    return data
+
+
+def _yaml_problem(path: Path, text: str) -> Problem:
+    """A syntax error, located by PyYAML (which reports line and reason)."""
+    try:
+        load_yaml(text)
+        reason, line = "the fast parser rejected it", None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        reason = getattr(error, "problem", None) or str(error).splitlines()[0]
+    return Problem(relpath(path), line, "", f"not valid YAML: {reason}", "fix the YAML syntax")
+
+
+def load_directory(contacts_dir: Path = CONTACTS_DIR) -> list[ContactFile]:
+    """Every *.yml in the folder, parsed; YAML errors become Problems, never exceptions."""
+    files = []
+    for path in sorted(Path(contacts_dir).glob("*.yml")):
+        text = path.read_text(encoding="utf-8")
+        try:
+            files.append(ContactFile(path, parse_yaml(text), text=text))
+        except YAML_ERRORS:
+            files.append(ContactFile(path, None, [_yaml_problem(path, text)], text=text))
+    return files
+
+
+# --- Schema -----------------------------------------------------------------
+
+@lru_cache(maxsize=4)
+def load_schema(path: Path = SCHEMA_PATH) -> dict:
+    """The JSON Schema (draft 2020-12) of a contact file."""
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def labels(kind: str) -> dict[str, dict[str, str]]:
+    """Labels {code: {es, en}} of a controlled list in the schema ('service_type', 'language')."""
+    schema = load_schema()
+    if kind == "service_type":
+        return schema["$defs"]["entry"]["properties"]["service_type"]["x-labels"]
+    return schema["$defs"]["language"]["x-labels"]
+
+
+# --- Data for pages, guides and exports ------------------------------------------
+
+def _view(entry: dict, region: str, file_months: int, today: dt.date | None) -> dict:
+    """An entry as a plain dict with dial data and review status (see module docstring)."""
+    months = int(entry.get("review_every_months") or file_months or 12)
+    verified = as_date(entry.get("verified_on"))
+    due = add_months(verified, months) if verified else None
+    phones = []
+    for phone in entry.get("phones") or []:
+        dial = parse_phone(str(phone.get("number")))
+        pdate = as_date(phone.get("verified_on")) or verified
+        pdue = add_months(pdate, months) if pdate else None
+        phones.append({
+            "number": str(phone.get("number")),
+            "href": dial.href if dial else tel_href(str(phone.get("number"))),
+            "e164": dial.e164 if dial else None,
+            "short_code": bool(dial and dial.short_code),
+            "type": phone.get("type", "voice"),
+            "free": bool(phone.get("free")),
+            "available_24h": bool(phone.get("available_24h", entry.get("available_24h"))),
+            "description": phone.get("description"),
+            "hours": phone.get("hours"),
+            "languages": list(phone.get("languages") or entry.get("languages") or []),
+            "verified_on": pdate,
+            "verified_precision": phone.get("verified_precision") if phone.get("verified_on") else entry.get("verified_precision", "day"),
+            "own_date": bool(phone.get("verified_on")),
+            "review_due": pdue,
+            "stale": bool(today and pdue and pdue < today),
+        })
+    confidential = bool(entry.get("confidential_location"))
+    stale = bool(today and due and due < today) or any(p["stale"] for p in phones)
+    return {
+        "id": entry.get("id"),
+        "region": region,
+        "ubigeo": entry.get("ubigeo"),
+        "service_type": entry.get("service_type"),
+        "hotline": bool(entry.get("hotline")),
+        "name": entry.get("name"),
+        "organization": entry.get("organization"),
+        "description": entry.get("description"),
+        "notes": entry.get("notes"),
+        "service_area": entry.get("service_area"),
+        "hours": entry.get("hours"),
+        "available_24h": bool(entry.get("available_24h")),
+        "languages": list(entry.get("languages") or []),
+        "languages_note": entry.get("languages_note"),
+        "emails": list(entry.get("emails") or []),
+        "url": entry.get("url"),
+        "address": None if confidential else entry.get("address"),
+        "confidential_location": confidential,
+        "source": entry.get("source"),
+        "source_url": entry.get("source_url"),
+        "verified_on": verified,
+        "verified_precision": entry.get("verified_precision", "day"),
+        "review_every_months": months,
+        "review_due": due,
+        "stale": stale,
+        "shared_number": bool(entry.get("shared_number")),
+        "phones": phones,
+    }
+
+
+def directory_views(contacts_dir: Path = CONTACTS_DIR, today: dt.date | None = None) -> dict[str, list[dict]]:
+    """All entries as views, by region slug (file order), 'nacional' included."""
+    result: dict[str, list[dict]] = {}
+    for cfile in load_directory(contacts_dir):
+        if not isinstance(cfile.data, dict):
+            continue
+        months = int(cfile.data.get("review_every_months") or 12)
+        result[cfile.region] = [_view(e, cfile.region, months, today) for e in cfile.entries if isinstance(e, dict)]
+    return result
+
+
+def region_views(region: str, contacts_dir: Path = CONTACTS_DIR, today: dt.date | None = None) -> list[dict]:
+    """One region's entries as views (raises MarkerError for an unknown region)."""
+    path = Path(contacts_dir) / f"{region}.yml"
+    if not path.is_file():
+        raise MarkerError(f"no contact file for region {region!r} ({relpath(path)})")
+    data = load_contact_file(path)
+    months = int(data.get("review_every_months") or 12)
+    return [_view(e, region, months, today) for e in data["entries"]]

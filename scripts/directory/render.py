@@ -1,0 +1,192 @@
+"""Rendering: the directory's markers (cards, national lines, directory home, open data).
+
+Templates are the autoescaped partials kb-contact-cards, kb-lines, kb-directory and
+kb-open-data in overrides/partials/; this module only prepares plain values for them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from scripts import DEFAULT_LANGUAGE
+from scripts.directory.common import (CONTACTS_DIR, EXPORT_DIR, NATIONAL, NATIONAL_FILE, REGIONS, export_names,
+                                      text)
+from scripts.directory.model import directory_views, labels, load_contact_file, region_views
+from scripts.directory.phones import tel_href
+from scripts.markers import MarkerContext, MarkerError, register
+
+# --- Markers ---------------------------------------------------------------------
+
+def _today(ctx: MarkerContext) -> dt.date:
+    """The build date (tests may pass extra['today'])."""
+    return ctx.extra.get("today") or dt.date.today()
+
+
+def _format_date(value: dt.date | None, lang: str, precision: str = "day") -> str:
+    """A date as prose; month- or year-only dates shown as such ('noviembre de 2025', '2025')."""
+    from scripts.dates import MONTHS, format_date
+
+    if not value:
+        return ""
+    if precision == "year":
+        return str(value.year)
+    if precision == "month":
+        month = MONTHS[lang][value.month - 1]
+        return f"{month} de {value.year}" if lang == "es" else f"{month} {value.year}"
+    return format_date(value, lang)
+
+
+def card_data(view: dict, lang: str) -> dict:
+    """What the card template shows, in one language (all values plain text)."""
+    lang_labels = labels("language")
+    type_labels = labels("service_type")
+    languages = [text(lang_labels.get(code, code), lang) for code in view["languages"]]
+    phones = []
+    for phone in view["phones"]:
+        phones.append({
+            "number": phone["number"], "href": phone["href"],
+            "description": text(phone["description"], lang), "hours": text(phone["hours"], lang),
+            "free": phone["free"], "available_24h": phone["available_24h"],
+            "languages": [text(lang_labels.get(c, c), lang) for c in phone["languages"]
+                          if phone["languages"] != view["languages"]],
+            "verified_on": (_format_date(phone["verified_on"], lang, phone["verified_precision"] or "day")
+                            if phone["own_date"] else ""),
+            "verified_exact": (phone["verified_precision"] or "day") == "day",
+            # the card's badge covers phones dated with the entry; flag only older numbers
+            "stale": phone["stale"] and phone["own_date"],
+        })
+    address = view["address"]
+    return {
+        "id": view["id"],
+        "name": text(view["name"], lang),
+        "organization": text(view["organization"], lang),
+        "type": view["service_type"],
+        "type_label": text(type_labels.get(view["service_type"], view["service_type"]), lang),
+        "description": text(view["description"], lang),
+        "notes": text(view["notes"], lang),
+        "service_area": text(view["service_area"], lang),
+        "hours": text(view["hours"], lang),
+        "available_24h": view["available_24h"],
+        "languages": languages,
+        "languages_note": text(view["languages_note"], lang),
+        "emails": view["emails"],
+        "url": view["url"],
+        "address": f"{address['address_1']}, {address['city']}" if address else "",
+        "confidential": view["confidential_location"],
+        "source": view["source"],
+        "source_url": view["source_url"],
+        "verified_on": _format_date(view["verified_on"], lang, view["verified_precision"]),
+        "verified_iso": view["verified_on"].isoformat() if view["verified_on"] else "",
+        "verified_exact": view["verified_precision"] == "day",
+        "review_months": view["review_every_months"],
+        "stale": view["stale"],
+        "phones": phones,
+    }
+
+
+def _contacts_dir(ctx: MarkerContext) -> Path:
+    return Path(ctx.extra.get("contacts_dir") or CONTACTS_DIR)
+
+
+@register("lineas-nacionales")
+def render_national_lines(ctx: MarkerContext) -> str:
+    """Compact list of national lines (home page help block, directory, guides)."""
+    data = load_contact_file(_contacts_dir(ctx) / NATIONAL_FILE)
+    wanted = [i for i in ctx.args.get("ids", "").split(",") if i]
+    entries = [e for e in data["entries"] if (e["id"] in wanted if wanted else e.get("hotline"))]
+    missing = set(wanted) - {e["id"] for e in entries}
+    if missing:
+        raise MarkerError(f"unknown national line ids: {', '.join(sorted(missing))}")
+    if wanted:
+        entries.sort(key=lambda e: wanted.index(e["id"]))
+    lines = []
+    for entry in entries:
+        phone = entry["phones"][0]
+        lines.append({
+            "id": entry["id"],
+            "name": text(entry["name"], ctx.lang),
+            "description": text(entry.get("description"), ctx.lang),
+            "number": phone["number"],
+            "href": tel_href(phone["number"]),
+            "note": text(phone.get("description"), ctx.lang),
+            "available_24h": bool(entry.get("available_24h")),
+            "verified_on": entry.get("verified_on"),
+        })
+    return ctx.render("partials/kb-lines.html", lines=lines, lang=ctx.lang,
+                      compact=ctx.args.get("formato") == "compacto")
+
+
+@register("contactos")
+def render_contacts(ctx: MarkerContext) -> str:
+    """Contact cards of a region (front matter `region:` or `region=` argument)."""
+    region = ctx.args.get("region") or ctx.meta.get("region")
+    if not region:
+        raise MarkerError("kb:contactos needs 'region:' in front matter or a region= argument")
+    today = _today(ctx)
+    views = region_views(region, _contacts_dir(ctx), today)
+    if ctx.args.get("solo") == "lineas":
+        views = [v for v in views if v["hotline"]]
+    elif ctx.args.get("solo") == "instituciones":
+        views = [v for v in views if not v["hotline"]]
+    cards = [card_data(v, ctx.lang) for v in views]
+    has_number = any(c["phones"] for c in cards)
+    return ctx.render("partials/kb-contact-cards.html", cards=cards, lang=ctx.lang, region=region,
+                      national=region == NATIONAL, has_number=has_number)
+
+
+def _page_href(ctx: MarkerContext, key: str, anchor: str = "") -> str:
+    """Relative link from the current page to another page (directory or .html URLs, /en/)."""
+    page, config = ctx.extra.get("page"), ctx.extra.get("config")
+    directory_urls = bool(config.get("use_directory_urls", True)) if config is not None else True
+    prefix = "" if ctx.lang == DEFAULT_LANGUAGE else f"{ctx.lang}/"
+    name = key[:-len("/index")] if key.endswith("/index") else key
+    target = f"{prefix}{name}/" if directory_urls else f"{prefix}{key}.html"
+    href = _relative_url(target, page.url) if page is not None else target
+    return f"{href}#{anchor}" if anchor else href
+
+
+@register("directorio")
+def render_directory(ctx: MarkerContext) -> str:
+    """Directory home: every region (vista=regiones) or every service type (vista=tipos), no JS."""
+    today = _today(ctx)
+    views = directory_views(_contacts_dir(ctx), today)
+    type_labels = labels("service_type")
+    regions = []
+    for slug, (ubigeo, name) in sorted(REGIONS.items(), key=lambda item: item[1][1]):
+        regions.append({"slug": slug, "name": name, "ubigeo": ubigeo,
+                        "href": _page_href(ctx, f"directorio/{slug}"),
+                        "entries": [card_data(v, ctx.lang) for v in views.get(slug, [])]})
+    by_type: dict[str, list[dict]] = {}
+    for slug, entries in views.items():
+        for view in entries:
+            card = card_data(view, ctx.lang)
+            card["region_name"] = REGIONS.get(slug, ("", ""))[1]
+            card["href"] = (_page_href(ctx, f"directorio/{slug}", view["id"]) if slug in REGIONS
+                            else f"#{view['id']}")
+            by_type.setdefault(view["service_type"], []).append(card)
+    types = [{"id": key, "label": text(label, ctx.lang), "entries": by_type[key]}
+             for key, label in type_labels.items() if key in by_type]
+    return ctx.render("partials/kb-directory.html", regions=regions, types=types, lang=ctx.lang,
+                      view=ctx.args.get("vista", "regiones"))
+
+
+@register("datos-abiertos")
+def render_open_data(ctx: MarkerContext) -> str:
+    """Links to the open-data exports (written by the build into directorio/datos/)."""
+    region = ctx.args.get("region") or ctx.meta.get("region")
+    names = export_names(region if region and region != NATIONAL else None)
+    page = ctx.extra.get("page")
+    files = []
+    for item in names:
+        target = f"{EXPORT_DIR}/{item['file']}"
+        href = target if page is None else _relative_url(target, page.url)
+        files.append({**item, "href": href})
+    return ctx.render("partials/kb-open-data.html", files=files, lang=ctx.lang)
+
+
+def _relative_url(target: str, page_url: str) -> str:
+    """Link from a page URL to a file at the site root (works for / and /en/, and file://)."""
+    from mkdocs.utils import get_relative_url
+
+    return get_relative_url(target, page_url or "./")
