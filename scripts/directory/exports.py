@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from pathlib import Path
 
 from scripts.directory.common import (CONTACTS_DIR, CSV_NAME, EXPORT_DIR, JSON_NAME, LANGS, NATIONAL, REGIONS,
@@ -102,6 +103,18 @@ def read_json(payload: str) -> list[dict]:
 
 # --- CSV --------------------------------------------------------------------------
 
+# A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(...),
+# +cmd|..., -2+3, @SUM); tab and CR start one too in some programs (OWASP "CSV injection").
+# Full-width forms are included: some spreadsheets normalise them.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def csv_cell(value: object) -> str:
+    """A CSV cell that a spreadsheet shows as text: formula starters get a leading apostrophe."""
+    cell = "" if value is None else str(value)
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
 def csv_row(view: dict) -> dict:
     """One entry as a flat CSV row (lists joined with ' | ')."""
     address = view["address"]
@@ -132,7 +145,7 @@ def to_csv(views: dict[str, list[dict]]) -> str:
     writer.writeheader()
     for region in views:
         for view in views[region]:
-            writer.writerow(csv_row(view))
+            writer.writerow({key: csv_cell(value) for key, value in csv_row(view).items()})
     return buffer.getvalue()
 
 
@@ -143,8 +156,30 @@ def read_csv(payload: str) -> list[dict]:
 
 # --- vCard 3.0 (imports on Android and iPhone) ------------------------------------------
 
-def _escape(value: str) -> str:
-    return (value.replace("\\", "\\\\").replace("\n", "\\n").replace(",", "\\,").replace(";", "\\;"))
+# Line breaks in any form: CRLF, a bare CR, LF, and the Unicode ones some readers honour.
+_LINE_BREAK = re.compile("\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
+# Other control characters have no meaning in a card and may confuse a parser: dropped.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def vcard_text(value: str) -> str:
+    """A TEXT value escaped per RFC 6350 §3.4: backslash, comma, semicolon; every line break -> \\n."""
+    value = _CONTROL.sub("", str(value)).replace("\t", " ")
+    value = value.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
+    return _LINE_BREAK.sub("\\\\n", value)
+
+
+def vcard_value(value: str) -> str:
+    """A URI, e-mail or phone value: no line break or control character can end the line early."""
+    return _CONTROL.sub("", _LINE_BREAK.sub("", str(value))).replace("\t", "")
+
+
+_escape = vcard_text        # older name
+
+
+def _unescape(value: str) -> str:
+    """The inverse of vcard_text (one pass, so "\\\\n" stays a backslash and an n)."""
+    return re.sub(r"\\([\\,;nN])", lambda m: "\n" if m.group(1) in "nN" else m.group(1), value)
 
 
 def _fold(line: str) -> str:
@@ -185,11 +220,11 @@ def vcard(view: dict, lang: str, no_number: str = "") -> str:
         lines.append(f"ORG:{_escape(org)}")
     for phone in view["phones"]:
         kind = {"voice": "VOICE", "text": "TEXT", "fax": "FAX", "cell": "CELL"}.get(phone["type"], "VOICE")
-        lines.append(f"TEL;TYPE={kind}:{phone['e164'] or phone['number']}")
+        lines.append(f"TEL;TYPE={kind}:{vcard_value(phone['e164'] or phone['number'])}")
     for email in view["emails"]:
-        lines.append(f"EMAIL;TYPE=INTERNET:{email}")
+        lines.append(f"EMAIL;TYPE=INTERNET:{vcard_value(email)}")
     if view["url"]:
-        lines.append(f"URL:{view['url']}")
+        lines.append(f"URL:{vcard_value(view['url'])}")
     note = [text(view["description"], lang)]
     if not view["phones"]:
         note.append(no_number)
@@ -197,7 +232,7 @@ def vcard(view: dict, lang: str, no_number: str = "") -> str:
     note.append(f"{'Verificado el' if lang == 'es' else 'Verified on'} {verified}. "
                 f"{'Fuente' if lang == 'es' else 'Source'}: {view['source']}")
     lines.append(f"NOTE:{_escape(' '.join(n for n in note if n))}")
-    lines.append(f"UID:urn:trata-salud:{view['id']}")
+    lines.append(f"UID:urn:trata-salud:{vcard_value(view['id'])}")
     lines.append("END:VCARD")
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"
 
@@ -225,7 +260,7 @@ def read_vcards(payload: str) -> list[dict]:
             if base == "TEL":
                 card["TEL"].append(value)
             else:
-                card[base] = value.replace("\\,", ",").replace("\\;", ";").replace("\\n", "\n").replace("\\\\", "\\")
+                card[base] = _unescape(value)
     return cards
 
 
