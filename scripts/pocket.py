@@ -11,6 +11,7 @@ Pipeline (pure functions): gather_guide() -> GuideContent -> render_html() -> wr
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib
 import os
 import re
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from scripts import DOCS_DIR, LANGUAGES, ROOT
-from scripts.dates import add_months, as_date, format_date
+from scripts.dates import MONTHS, add_months, as_date, format_date
 
 # The twelve regions of the directory plus the national edition (region id = data file name).
 # Alphabetical by name (Cajamarca before Callao), the national edition last.
@@ -51,6 +52,7 @@ PDF_DIR = "guias-de-bolsillo/pdf"          # inside the built site
 VERIFY_WITHIN_MONTHS = 3                   # "verify the numbers after" = print date + 3 months
 DEFAULT_REVIEW_MONTHS = 12                 # contact review interval when the entry sets none
 LOCAL_LINES = 5                            # blank ruled lines for local contacts
+MAX_REGIONAL = 10                          # regional services printed (legible on A6); the rest: on the site
 MAX_WORKERS = 2                            # this machine has 2 cores
 
 # Where the live page of each region is, relative to site_url (directory section pages).
@@ -71,18 +73,22 @@ LABELS: dict[str, dict[str, str]] = {
         "indicators_hint": "Marque lo que observe. Una sola señal no prueba la trata; varias juntas, sobre todo las fuertes, justifican actuar.",
         "not_to_do": "Qué no hacer",
         "pathway": "Ruta de derivación",
-        "contacts": "Contactos de la región",
-        "no_contacts": "Aún no hay contactos regionales verificados. Use las líneas nacionales y anote los locales abajo.",
+        "contacts": "Servicios de la región",
+        "no_contacts": "Esta guía aún no lista servicios de la región. Use las líneas nacionales y anote los locales abajo.",
+        "more": "{n} servicios más de la región en el sitio: escanee el código QR de la portada.",
+        "more_one": "1 servicio más de la región en el sitio: escanee el código QR de la portada.",
+        "more_no_url": "{n} servicios más en la página de la región del sitio.",
+        "more_no_url_one": "1 servicio más en la página de la región del sitio.",
+        "no_qr": "Sin código QR: esta copia se generó sin la dirección del sitio publicado. Busque la versión actual en el sitio de la guía.",
+        "status_public": "Según fuente pública ({date})",
         "national": "Líneas nacionales",
         "local": "Contactos locales",
         "local_hint": "Anote a lápiz los números de su red (CEM, fiscalía, comisaría, DEMUNA).",
         "name": "Nombre",
         "phone": "Teléfono",
-        "verified": "verificado el",
         "available_24h": "24 horas",
         "confidential": "ubicación confidencial",
-        "no_phone": "Sin número verificado: llame a una línea nacional.",
-        "unconfirmed": "fuente por confirmar",
+        "no_phone": "Sin número que se pueda imprimir: llame a una línea nacional.",
         "strength": {"fuerte": "fuerte", "media": "media", "debil": "débil", "débil": "débil",
                      "strong": "fuerte", "medium": "media", "weak": "débil"},
         "confidential_note": "Confidencial: guarde esta guía fuera de la vista de pacientes y acompañantes.",
@@ -101,18 +107,22 @@ LABELS: dict[str, dict[str, str]] = {
         "indicators_hint": "Tick what you observe. One sign alone does not prove trafficking; several together, above all strong ones, justify acting.",
         "not_to_do": "What not to do",
         "pathway": "Referral pathway",
-        "contacts": "Contacts in the region",
-        "no_contacts": "No verified regional contacts yet. Use the national lines and write local ones below.",
+        "contacts": "Services in the region",
+        "no_contacts": "This guide does not list the region's services yet. Use the national lines and write local ones below.",
+        "more": "{n} more services in the region on the site: scan the QR code on the cover.",
+        "more_one": "1 more service in the region on the site: scan the QR code on the cover.",
+        "more_no_url": "{n} more services on the region's page of the site.",
+        "more_no_url_one": "1 more service on the region's page of the site.",
+        "no_qr": "No QR code: this copy was made without the address of the published site. Look for the current version on the guide's website.",
+        "status_public": "Per a public source ({date})",
         "national": "National lines",
         "local": "Local contacts",
         "local_hint": "Write your network's numbers in pencil (CEM, prosecutor, police station, DEMUNA).",
         "name": "Name",
         "phone": "Phone",
-        "verified": "verified on",
         "available_24h": "24 hours",
         "confidential": "confidential location",
-        "no_phone": "No verified number: call a national line.",
-        "unconfirmed": "source to be confirmed",
+        "no_phone": "No number that can be printed: call a national line.",
         "strength": {"fuerte": "strong", "media": "medium", "debil": "weak", "débil": "weak",
                      "strong": "strong", "medium": "medium", "weak": "weak"},
         "confidential_note": "Confidential: keep this guide out of sight of patients and companions.",
@@ -127,9 +137,9 @@ class PocketError(Exception):
 
 # --- Content providers -------------------------------------------------------------------
 
-def read_snippet(name: str, lang: str) -> str:
+def read_snippet(name: str, lang: str, includes_dir: Path | None = None) -> str:
     """Markdown of docs/_includes/<name>.<lang>.md (the same file the pages include)."""
-    path = INCLUDES_DIR / f"{name}.{lang}.md"
+    path = Path(includes_dir or INCLUDES_DIR) / f"{name}.{lang}.md"
     if not path.exists():
         shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
         raise PocketError(f"missing snippet {shown} (needed by the pocket guides)")
@@ -144,16 +154,27 @@ def _feature(module: str, name: str) -> Callable:
         raise PocketError(f"the pocket guides need {module}.{name}(): {error}") from error
 
 
-def _key_indicators(lang: str) -> list[dict]:
-    return _feature("scripts.indicators", "key_indicators")(lang)
+def _optional(module: str, name: str) -> Callable | None:
+    """A helper another slice may provide (e.g. the directory's own status line), else None."""
+    try:
+        return getattr(importlib.import_module(module), name, None)
+    except ImportError:
+        return None
 
 
-def _usable_contacts(region: str, today: dt.date) -> list[dict]:
-    return _feature("scripts.directory", "usable_contacts")(region, today)
+def _key_indicators(lang: str, path: Path | None = None) -> list[dict]:
+    function = _feature("scripts.indicators", "key_indicators")
+    return function(lang, path) if path else function(lang)
 
 
-def _national_lines() -> list[dict]:
-    return _feature("scripts.directory", "national_lines")()
+def _usable_contacts(region: str, today: dt.date, contacts_dir: Path | None = None) -> list[dict]:
+    function = _feature("scripts.directory", "usable_contacts")
+    return function(region, today, contacts_dir) if contacts_dir else function(region, today)
+
+
+def _national_lines(today: dt.date | None = None, contacts_dir: Path | None = None) -> list[dict]:
+    function = _feature("scripts.directory", "national_lines")
+    return function(today, contacts_dir) if contacts_dir else function(today)
 
 
 @dataclass(frozen=True)
@@ -163,14 +184,35 @@ class Providers:
     snippet: Callable[[str, str], str] = read_snippet                     # (name, lang) -> md
     key_indicators: Callable[[str], list[dict]] = _key_indicators         # lang -> [{id, grupo, texto, fuerza}]
     usable_contacts: Callable[[str, dt.date], list[dict]] = _usable_contacts  # (region, today) -> entries
-    national_lines: Callable[[], list[dict]] = _national_lines            # () -> entries
+    national_lines: Callable[[dt.date], list[dict]] = _national_lines     # (today) -> entries
+
+
+def providers_for(docs_dir: Path) -> Providers:
+    """Providers reading another content folder (the CLI's --docs-dir); picklable for workers."""
+    docs_dir = Path(docs_dir)
+    if docs_dir.resolve() == DOCS_DIR.resolve():
+        return Providers()
+    contacts = docs_dir / "_data" / "contactos"
+    return Providers(snippet=functools.partial(read_snippet, includes_dir=docs_dir / "_includes"),
+                     key_indicators=functools.partial(_key_indicators, path=docs_dir / "_data" / "indicadores.yml"),
+                     usable_contacts=functools.partial(_usable_contacts, contacts_dir=contacts),
+                     national_lines=functools.partial(_national_lines, contacts_dir=contacts))
+
+
+def preflight(today: dt.date, docs_dir: Path = DOCS_DIR) -> list:
+    """Every problem the validators find in the data a guide prints: print nothing if any.
+
+    The same validators as the build (contacts: schema and meaning; indicators): a guide
+    must never carry data the site itself would refuse.
+    """
+    docs_dir = Path(docs_dir)
+    problems = list(_feature("scripts.directory.validate", "validate_contacts")(docs_dir / "_data" / "contactos", today))
+    check = _feature("scripts.indicators", "check_indicators")
+    problems += check(docs_dir / "_data" / "indicadores.yml", docs_dir / "_data" / "fuentes")
+    return problems
 
 
 # --- Gathering ---------------------------------------------------------------------------
-
-
-
-
 
 def review_due(entry: dict) -> dt.date | None:
     """When a contact must be checked again: the directory's `review_due`, else verified_on + interval."""
@@ -192,6 +234,11 @@ def printable(entry: dict, today: dt.date) -> bool:
     return due is not None and due >= today
 
 
+def printable_phones(entry: dict) -> list[dict]:
+    """The phones a guide may print: never one on which the sources disagree (`conflict`)."""
+    return [p for p in entry.get("phones") or [] if not p.get("conflict") and str(p.get("number") or "").strip()]
+
+
 def localise(value: Any, lang: str) -> str:
     """Pick the language from an {es, en} map; plain values pass through."""
     if isinstance(value, dict):
@@ -199,14 +246,54 @@ def localise(value: Any, lang: str) -> str:
     return "" if value is None else str(value)
 
 
+def _date_text(value: dt.date, precision: str, lang: str) -> str:
+    if precision == "year":
+        return str(value.year)
+    if precision == "month":
+        month = MONTHS[lang][value.month - 1]
+        return f"{month} de {value.year}" if lang == "es" else f"{month} {value.year}"
+    return format_date(value, lang)
+
+
+def status_line(entry: dict, lang: str) -> str:
+    """What is known about a contact, said plainly (never "verified" for a desk check).
+
+    The directory's own `status_line(entry, lang)` wins when it exists (one wording for
+    pages, PDFs and exports); this fallback names the kind of source and its date only.
+    """
+    directory_status = _optional("scripts.directory", "status_line")
+    if directory_status is not None:
+        return str(directory_status(entry, lang))
+    when = as_date(entry.get("verified_on"))
+    if when is None:
+        return ""
+    date = _date_text(when, str(entry.get("verified_precision") or "day"), lang)
+    return LABELS[lang]["status_public"].format(date=date)
+
+
+def place_line(entry: dict, lang: str) -> str:
+    """District and province of a regional service ("Tambopata, Tambopata"), when known."""
+    parts = [localise(entry.get(key), lang).strip() for key in ("district", "province")]
+    parts = [p.title() if p.isupper() else p for p in parts if p]
+    if len(parts) == 2 and parts[0] == parts[1]:
+        parts = parts[:1]
+    return ", ".join(parts)
+
+
+def address_text(address: Any, lang: str) -> str:
+    """An address as one line, whatever shape the directory gives ({address_1, city} or text)."""
+    if isinstance(address, dict) and ("address_1" in address or "city" in address):
+        return ", ".join(str(address[k]) for k in ("address_1", "city") if address.get(k))
+    return localise(address, lang)
+
+
 def contact_view(entry: dict, lang: str) -> dict:
     """What a printed card shows of one contact entry (text only, escaped by the template)."""
     phones = []
-    for phone in entry.get("phones") or []:
+    for phone in printable_phones(entry):
         phones.append({"number": str(phone.get("number", "")),
                        "note": localise(phone.get("description"), lang),
                        "hours": localise(phone.get("hours"), lang)})
-    verified = as_date(entry.get("verified_on"))
     confidential = bool(entry.get("confidential_location"))
     return {
         "id": entry.get("id", ""),
@@ -216,19 +303,35 @@ def contact_view(entry: dict, lang: str) -> dict:
         "phones": phones,
         "available_24h": bool(entry.get("available_24h")),
         "hours": localise(entry.get("hours"), lang),
-        "address": "" if confidential else localise(entry.get("address"), lang),
+        "place": place_line(entry, lang),
+        "address": "" if confidential else address_text(entry.get("address"), lang),
         "emails": [str(e) for e in entry.get("emails") or []],
         "url": "" if confidential else str(entry.get("url") or ""),
         "confidential": confidential,
-        "verified_on": format_date(verified, lang) if verified else "",
+        "status": status_line(entry, lang),
     }
 
 
+def print_order(entries: list[dict], region: str) -> list[dict]:
+    """Capital first, then by province: the directory's own order helper when it exists."""
+    helper = _optional("scripts.directory", "print_order")
+    return list(helper(entries, region)) if helper is not None else list(entries)
+
+
+def regional_selection(entries: list[dict], region: str, today: dt.date,
+                       limit: int | None = None) -> tuple[list[dict], int]:
+    """(entries to print, how many more the region page has): printable ones with a phone, in order."""
+    limit = MAX_REGIONAL if limit is None else limit
+    ordered = print_order([e for e in entries if printable(e, today)], region)
+    with_phone = [e for e in ordered if printable_phones(e)]
+    shown = with_phone[:limit]
+    return shown, len(entries) - len(shown)
+
+
 def region_url(site_url: str, region: str, lang: str) -> str:
-    """Absolute URL of the live page the QR code opens."""
+    """Absolute URL of the live page the QR code opens ("" without a site URL: no QR)."""
     if not site_url:
-        raise PocketError("site_url is empty: the pocket guides need it for the QR code. "
-                          "Set SITE_URL=https://.../ (or pass --site-url).")
+        return ""
     base = site_url if site_url.endswith("/") else site_url + "/"
     pattern = NATIONAL_PAGE[lang] if region == NATIONAL else REGION_PAGE[lang]
     return base + pattern.format(region=region)
@@ -257,6 +360,17 @@ def markdown_to_html(text: str) -> str:
     return re.sub(r"<!--.*?-->", "", html, flags=re.S)
 
 
+# Internal references a reader must never see on paper (issue 15): source codes such as
+# "(s02)" or "(S26, S41)", the content brief's name and section marks.
+INTERNAL_REF_RE = re.compile(r"\s*\((?:[sS]\d{2,3}(?:\s*[,;]\s*[sS]?\d{2,3})*)\)|FACTS\.md(?:\s*§\s*[\w.]+)?"
+                             r"|\s*\((?:fuente por confirmar|source to be confirmed)\)")
+
+
+def internal_references(text: str) -> list[str]:
+    """Internal references found in printed text (the guide must have none)."""
+    return [m.group(0).strip() for m in INTERNAL_REF_RE.finditer(text)]
+
+
 @dataclass
 class GuideContent:
     """Everything one guide shows, already in its language."""
@@ -273,6 +387,7 @@ class GuideContent:
     pathway_html: str
     indicator_groups: list[dict] = field(default_factory=list)
     contacts: list[dict] = field(default_factory=list)
+    more_contacts: int = 0
     national: list[dict] = field(default_factory=list)
 
 
@@ -293,12 +408,15 @@ def group_indicators(items: list[dict], lang: str) -> list[dict]:
         groups.setdefault(group, []).append({
             "id": item.get("id", ""),
             "text": localise(item.get("texto"), lang),
-            "unconfirmed": bool(item.get("por_confirmar")),
             "strength": strength.get(level, level),
             "strength_class": {"fuerte": "strong", "strong": "strong", "media": "medium",
                                "medium": "medium"}.get(level, "weak" if level else ""),
         })
     return [{"name": name, "items": entries} for name, entries in groups.items()]
+
+
+def _clean_snippet(html: str) -> str:
+    return INTERNAL_REF_RE.sub("", html)
 
 
 def gather_guide(region: str, lang: str, today: dt.date, site_url: str,
@@ -309,19 +427,21 @@ def gather_guide(region: str, lang: str, today: dt.date, site_url: str,
     if lang not in LANGUAGES:
         raise PocketError(f"unknown language '{lang}' (known: {', '.join(LANGUAGES)})")
     url = region_url(site_url, region, lang)
-    regional = [] if region == NATIONAL else [
-        e for e in providers.usable_contacts(region, today) if printable(e, today)]
-    national = list(providers.national_lines())
+    regional, more = ([], 0) if region == NATIONAL else regional_selection(
+        list(providers.usable_contacts(region, today)), region, today)
+    # National lines print even when their review is overdue (a nurse needs 1818 and 100),
+    # but with what is known about them, never "verified on".
+    national = [e for e in providers.national_lines(today) if printable_phones(e)]
     dues = [d for d in (review_due(e) for e in regional) if d and d >= today]
     verify_after = min([add_months(today, VERIFY_WITHIN_MONTHS), *dues])
     return GuideContent(
         region=region, lang=lang, region_name=REGION_NAMES[region][lang],
-        printed_on=today, verify_after=verify_after, url=url, qr_svg=qr_svg(url),
-        steps_html=markdown_to_html(providers.snippet(SNIPPETS["pasos"], lang)),
-        not_to_do_html=markdown_to_html(providers.snippet(SNIPPETS["no_hacer"], lang)),
-        pathway_html=markdown_to_html(providers.snippet(SNIPPETS["ruta"], lang)),
+        printed_on=today, verify_after=verify_after, url=url, qr_svg=qr_svg(url) if url else "",
+        steps_html=_clean_snippet(markdown_to_html(providers.snippet(SNIPPETS["pasos"], lang))),
+        not_to_do_html=_clean_snippet(markdown_to_html(providers.snippet(SNIPPETS["no_hacer"], lang))),
+        pathway_html=_clean_snippet(markdown_to_html(providers.snippet(SNIPPETS["ruta"], lang))),
         indicator_groups=group_indicators(providers.key_indicators(lang), lang),
-        contacts=[contact_view(e, lang) for e in regional],
+        contacts=[contact_view(e, lang) for e in regional], more_contacts=more,
         national=[contact_view(e, lang) for e in national],
     )
 
@@ -444,8 +564,7 @@ def _build_one(job: tuple) -> str:
 def build_all(out_dir: Path, today: dt.date, site_url: str, providers: Providers = Providers(),
               regions: tuple[str, ...] = REGIONS, workers: int = MAX_WORKERS) -> list[Path]:
     """All guides (regions × languages) into out_dir, in `workers` processes."""
-    # Fail early, in this process, with one clear message (site_url, fonts, sources).
-    region_url(site_url, regions[0], LANGUAGES[0])
+    # Fail early, in this process, with one clear message (fonts, sources).
     font_faces()
     jobs = [(r, lang, today, site_url, Path(out_dir), providers) for r in regions for lang in LANGUAGES]
     if workers <= 1:
@@ -454,17 +573,210 @@ def build_all(out_dir: Path, today: dt.date, site_url: str, providers: Providers
         return [Path(p) for p in pool.map(_build_one, jobs)]
 
 
+# --- In the site build: cached under `mkdocs serve`, sizes for the links ------------------
+
+GUIDES_ENV = "POCKET_GUIDES"          # 0: skip the PDFs; rebuild: print them again even if cached
+PUBLISHED_URL_ENV = "PUBLISHED_SITE_URL"   # the QR target when the build has no site_url (offline copy)
+CACHE_DIR = ROOT / ".cache" / "pocket-guides"
+CACHE_KEEP = 2                        # cached sets kept (older ones are deleted)
+MANIFEST = "manifest.json"
+# What a guide is made of: if none of these changes, the 26 PDFs are the same (given the date
+# and the QR address, which are part of the fingerprint too).
+FINGERPRINT_INPUTS = ("docs/_data", "docs/_includes", "scripts", "overrides/partials/pocket-guide.html",
+                      "docs/assets/stylesheets/pocket-a6.css")
+
+# One build's guides (filled by prepare_site_guides, read by the markers and the hook).
+_SITE: dict[str, Any] = {}
+_SESSION: dict[str, str] = {"command": "build"}
+
+
+def guides_mode() -> str:
+    """POCKET_GUIDES: 'off' (0/false/no), 'rebuild' (rebuild/force) or 'on' (default)."""
+    value = os.environ.get(GUIDES_ENV, "1").strip().lower()
+    if value in ("0", "false", "no", "off"):
+        return "off"
+    return "rebuild" if value in ("rebuild", "force") else "on"
+
+
+def guides_enabled(site_url: str = "") -> bool:
+    """The build writes the PDFs unless POCKET_GUIDES=0 (without a site URL they have no QR)."""
+    return guides_mode() != "off"
+
+
+def qr_base_url(site_url: str) -> str:
+    """Where the QR codes point: $PUBLISHED_SITE_URL, else the build's site_url, else nowhere."""
+    return (os.environ.get(PUBLISHED_URL_ENV) or site_url or "").strip()
+
+
+def set_command(command: str) -> None:
+    """Remember the MkDocs command (`serve` keeps the PDFs between rebuilds)."""
+    _SESSION["command"] = command
+
+
+def _input_files() -> list[Path]:
+    files = []
+    for name in FINGERPRINT_INPUTS:
+        path = ROOT / name
+        if path.is_file():
+            files.append(path)
+        elif path.is_dir():
+            files += [f for f in path.rglob("*") if f.is_file() and "__pycache__" not in f.parts]
+    files += [FONT_DIR / name for name in FONTS.values()]
+    return sorted(files)
+
+
+def fingerprint(today: dt.date, qr_url: str, regions: tuple[str, ...] = REGIONS) -> str:
+    """SHA-256 of everything a guide is made of: data, snippets, template, CSS, fonts, code,
+    library versions, the print date and the QR address."""
+    import hashlib
+    from importlib import metadata
+
+    digest = hashlib.sha256()
+    for value in (today.isoformat(), qr_url, ",".join(regions)):
+        digest.update(value.encode() + b"\0")
+    for package in ("weasyprint", "segno", "markdown", "pymdown-extensions", "jinja2"):
+        try:
+            digest.update(f"{package}={metadata.version(package)}\0".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{package}=?\0".encode())
+    for path in _input_files():
+        shown = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
+        digest.update(shown.encode() + b"\0")
+        digest.update(path.read_bytes() if path.exists() else b"<missing>")
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _sizes(folder: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_size for p in sorted(folder.glob("*.pdf"))}
+
+
+def _check_data(today: dt.date) -> None:
+    problems = preflight(today)
+    if problems:
+        raise PocketError("the data has problems, no guide was printed:\n"
+                          + "\n".join(p.format() for p in problems))
+
+
+def prepare_site_guides(site_url: str, today: dt.date, command: str | None = None,
+                        cache_dir: Path | None = None, build=build_all) -> dict[str, Any]:
+    """Print (or reuse) the 26 guides of this build before the pages, so links can show sizes.
+
+    Under `mkdocs serve` the set is kept in .cache/pocket-guides/<fingerprint>/ and printed
+    again only when an input changes (or with POCKET_GUIDES=rebuild); any other command
+    prints them afresh into a temporary folder. Returns the state the markers read.
+    """
+    import json
+    import shutil
+    import tempfile
+
+    _SITE.clear()
+    mode = guides_mode()
+    if mode == "off":
+        _SITE.update(enabled=False)
+        return dict(_SITE)
+    command = command or _SESSION["command"]
+    qr_url = qr_base_url(site_url)
+    if command == "serve":
+        root = Path(cache_dir or CACHE_DIR)
+        key = fingerprint(today, qr_url)
+        folder = root / key
+        manifest = folder / MANIFEST
+        reused = mode != "rebuild" and manifest.is_file() and json.loads(manifest.read_text()) == _sizes(folder)
+        if not reused:
+            _check_data(today)
+            shutil.rmtree(folder, ignore_errors=True)
+            partial = root / f"{key}.partial"
+            shutil.rmtree(partial, ignore_errors=True)
+            build(partial, today, qr_url)
+            partial.rename(folder)
+            (folder / MANIFEST).write_text(json.dumps(_sizes(folder)), encoding="utf-8")
+            for old in sorted((d for d in root.iterdir() if d.is_dir() and d != folder),
+                              key=lambda d: d.stat().st_mtime, reverse=True)[CACHE_KEEP - 1:]:
+                shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.utime(folder)
+        _SITE.update(enabled=True, folder=folder, temporary=False, reused=reused)
+    else:
+        _check_data(today)
+        folder = Path(tempfile.mkdtemp(prefix="kb-pocket-"))
+        build(folder, today, qr_url)
+        _SITE.update(enabled=True, folder=folder, temporary=True, reused=False)
+    _SITE.update(sizes=_sizes(folder), qr=bool(qr_url))
+    return dict(_SITE)
+
+
+def publish_site_guides(target: Path) -> list[Path]:
+    """Copy this build's guides into <site>/guias-de-bolsillo/pdf/ (and drop a temporary set)."""
+    import shutil
+
+    if not _SITE.get("enabled"):
+        return []
+    folder = Path(_SITE["folder"])
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in _SITE["sizes"]:
+        destination = target / name
+        destination.unlink(missing_ok=True)
+        try:
+            os.link(folder / name, destination)       # same file system: no copy at all
+        except OSError:
+            shutil.copyfile(folder / name, destination)
+        written.append(destination)
+    if _SITE.get("temporary"):
+        shutil.rmtree(folder, ignore_errors=True)
+        _SITE["temporary"] = False
+    return written
+
+
+def site_guides() -> dict[str, Any]:
+    """What the markers know about this build's guides: enabled, sizes (bytes by file), qr."""
+    return dict(_SITE)
+
+
+def remember_site_guides(enabled: bool, sizes: dict[str, int] | None = None, qr: bool = True) -> None:
+    """Set the markers' state directly (tests, tools that render pages without a build)."""
+    _SITE.clear()
+    _SITE.update(enabled=enabled, sizes=dict(sizes or {}), qr=qr)
+
+
 # --- Site links ------------------------------------------------------------------------
 
-def guide_links(lang: str, page_url: str, regions: tuple[str, ...] = REGIONS) -> list[dict]:
-    """Download links (relative to the page at `page_url`) for the index table."""
+LINK_WORDS = {
+    "es": {"guide": "Guía de {name}", "national": "Guía nacional", "es": "español", "en": "inglés"},
+    "en": {"guide": "{name} guide", "national": "National guide", "es": "Spanish", "en": "English"},
+}
+
+
+def size_text(size: int | None) -> str:
+    """'43 KB' (kibibytes, rounded up so a small file never shows 0 KB)."""
+    return f"{max(1, -(-size // 1024))} KB" if size else ""
+
+
+def link_text(region: str, file_lang: str, page_lang: str, size: int | None) -> str:
+    """A link a screen reader can read alone: 'Guía de Puno, español, PDF, 43 KB'."""
+    words = LINK_WORDS[page_lang]
+    name = words["national"] if region == NATIONAL else words["guide"].format(name=REGION_NAMES[region][page_lang])
+    parts = [name, words[file_lang], "PDF", size_text(size)]
+    return ", ".join(p for p in parts if p)
+
+
+def guide_links(lang: str, page_url: str, regions: tuple[str, ...] = REGIONS,
+                sizes: dict[str, int] | None = None) -> list[dict]:
+    """Download links (relative to the page at `page_url`), page language first."""
     from mkdocs.utils import get_relative_url
 
+    sizes = sizes or {}
+    order = (lang,) + tuple(other for other in LANGUAGES if other != lang)
     links = []
     for region in regions:
-        row = {"region": region, "name": REGION_NAMES[region][lang], "files": {}}
-        for file_lang in LANGUAGES:
-            row["files"][file_lang] = get_relative_url(f"{PDF_DIR}/{pdf_name(region, file_lang)}", page_url)
+        row = {"region": region, "name": REGION_NAMES[region][lang], "files": {}, "links": []}
+        for file_lang in order:
+            name = pdf_name(region, file_lang)
+            href = get_relative_url(f"{PDF_DIR}/{name}", page_url)
+            row["files"][file_lang] = href
+            row["links"].append({"lang": file_lang, "href": href, "size": sizes.get(name),
+                                 "text": link_text(region, file_lang, lang, sizes.get(name))})
         links.append(row)
     return links
 
@@ -475,16 +787,28 @@ def add_arguments(name, parser) -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "dist" / "guias-de-bolsillo",
                         help="output folder (default: dist/guias-de-bolsillo/)")
     parser.add_argument("--site-url", default=os.environ.get("SITE_URL", ""),
-                        help="live site URL for the QR codes (default: $SITE_URL)")
+                        help="published site URL for the QR codes (default: $SITE_URL; none: no QR)")
     parser.add_argument("--region", action="append", choices=REGIONS,
                         help="only this region (repeatable; default: all)")
 
 
 def run_pocket_guides(args) -> int:
-    """CLI: build the guides; print where they are and how long it took."""
+    """CLI: validate the data, then build the guides; print where they are and how long it took."""
     start = time.perf_counter()
+    docs_dir = getattr(args, "docs_dir", DOCS_DIR)
     try:
-        paths = build_all(args.out, args.today, args.site_url,
+        problems = preflight(args.today, docs_dir)
+    except PocketError as error:
+        print(f"pocket-guides: {error}")
+        return 1
+    if problems:
+        for problem in problems:
+            print(problem.format())
+        print(f"pocket-guides: refused to print: {len(problems)} problem(s) in the data above "
+              f"(the site build refuses them too). Fix them and run again.")
+        return 1
+    try:
+        paths = build_all(args.out, args.today, args.site_url, providers=providers_for(docs_dir),
                           regions=tuple(args.region or REGIONS))
     except PocketError as error:
         print(f"pocket-guides: {error}")
@@ -492,25 +816,19 @@ def run_pocket_guides(args) -> int:
     seconds = time.perf_counter() - start
     biggest = max(p.stat().st_size for p in paths) // 1024
     print(f"{len(paths)} pocket guides in {args.out} ({seconds:.1f} s, largest {biggest} KB)")
+    if not args.site_url:
+        print("pocket-guides: no --site-url (or $SITE_URL): the guides have no QR code and say why.")
     return 0
 
 
 # --- Markers: download links on the site -------------------------------------------------
 
-GUIDES_ENV = "POCKET_GUIDES"                # POCKET_GUIDES=0 skips the PDFs (e.g. mkdocs serve)
-
-
-def guides_enabled(site_url: str) -> bool:
-    """The build writes the PDFs only with a site_url (QR target) and unless POCKET_GUIDES=0."""
-    return bool(site_url) and os.environ.get(GUIDES_ENV, "1").lower() not in ("0", "false", "no")
-
-
 def _marker_links(ctx, regions: tuple[str, ...]) -> dict:
-    config = ctx.extra.get("config") or {}
     page = ctx.extra.get("page")
     page_url = page.url if page is not None else ""
-    return {"rows": guide_links(ctx.lang, page_url, regions),
-            "enabled": guides_enabled(config.get("site_url") or ""),
+    state = site_guides()
+    return {"rows": guide_links(ctx.lang, page_url, regions, state.get("sizes")),
+            "enabled": bool(state.get("enabled")), "qr": bool(state.get("qr")),
             "lang": ctx.lang}
 
 
