@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check-glossary": ("scripts.glossary:run_check_glossary", "the glossary is valid and defines every acronym used in a page"),
     "validate-contacts": ("scripts.directory.cli:run_validate_contacts", "schema and meaning of every contact file (phones, ubigeo, dates, ids)"),
     "report-contacts": ("scripts.directory.cli:run_report_contacts", "contacts whose verification is older than their review interval (report only)"),
+    "import-mimp": ("scripts.directory.cli:run_import_mimp", "import MIMP's service directories (data/mimp/) into the regional directory, with a review diff"),
     "check-links": ("scripts.cli_links:run_check_links", "every href/src of a built site: targets, anchors, language, tel, mailto, https"),
     "check": ("scripts.check_all:run_check_all", "every check (pages, translations, contacts, glossary, links on a fresh build) with a summary"),
     "check-urls": ("scripts.urls:run_check_urls", "every published URL still opens (page or redirect); --update adds new pages"),

@@ -74,17 +74,20 @@ def test_forbidden_numbers_are_not_published():
         assert not any(banned in n for n in numbers), banned
 
 
-def test_no_regional_entry_has_a_phone_yet():
-    """FACTS §5d: no regional number was found; if one is added, it needs a dated source."""
+def test_regional_phones_come_only_from_the_mimp_import():
+    """FACTS §5d: no hand-written regional number; every regional phone traces to a MIMP dataset row."""
     for slug in REGIONS:
         for view in region_views(slug):
-            assert view["phones"] == [], view["id"]
+            if view["phones"]:
+                assert view["provenance"] and view["provenance"]["dataset"] in ("mimp-nacional", "mimp-servicios"), view["id"]
+                assert view["provenance"]["record"], view["id"]
 
 
 def test_every_regional_entry_has_ubigeo_source_and_date():
     for slug in REGIONS:
         for view in region_views(slug):
-            assert view["ubigeo"] == INEI[slug]
+            assert view["ubigeo"][:2] == INEI[slug]
+            assert len(view["ubigeo"]) in (2, 6)
             assert view["source"] and view["verified_on"] <= TODAY
 
 
@@ -119,7 +122,7 @@ def test_every_region_has_exactly_one_page_pair():
     ("invalid_service_type.yml", [(7, "fistrap-piura.service_type",
                                    "'fiscalia' is not allowed (use one of: linea-nacional, policia, salud, "
                                    "salud-mental, proteccion, justicia, institucion-nacional, coordinacion, "
-                                   "ong, albergue, consulado)")]),
+                                   "ong, albergue, consulado, cem, sar, sau, upe)")]),
     ("invalid_missing_english.yml", [(6, "fistrap-piura.name.en", "missing required field 'en'")]),
     ("invalid_language.yml", [(9, "fistrap-piura.languages[1]", "'qu' is not allowed (use one of: spa, que, aym, eng)")]),
     ("invalid_unknown_field.yml", [(9, "fistrap-piura.phone", "unknown field 'phone'")]),
@@ -373,7 +376,7 @@ def test_region_pages_dial_correctly(contacts_site, region, lang_prefix):
         assert re.fullmatch(r"tel:(\+51\d{8,9}|1\d{2,3})", href)
     notice = "Todavía no conocemos ningún número regional verificado" if not lang_prefix else \
         "We do not yet know any verified regional number"
-    assert notice in html
+    assert notice not in html          # every region now has MIMP's services with phones
     assert 'id="contexto"' in html and f"contextos-peru/#{region}" in html
 
 

@@ -34,10 +34,28 @@ API for pocket guides and exports (stable; import from `scripts.directory`)::
     source_url, verified_on (date), review_due (date), stale (bool), and phones: a list of
     {number (as displayed), href ("tel:+5116255555" or "tel:1818"), e164 (or None for
     short codes), short_code (bool), type, free, available_24h, description, hours,
-    languages, verified_on, stale}.
+    languages, verified_on, stale, conflict (bool), listed_in (dataset ids)}.
+    Imported services (service_type cem | sar | sau | upe; labels {es, en} from
+    `labels("service_type")`) also carry: ubigeo (6 digits), province, district,
+    latitude/longitude (or None), confirmed_by_phone_on (date or None) and provenance:
+    {dataset, record, title {es, en}, official_name, official_url, edition, file, read_from,
+    sha256, imported_on}. Hand-written entries have provenance None and a 2-digit ubigeo.
+    A phone with conflict: true is one the two MIMP files disagree on: do not print it in a
+    pocket guide; on screen say it must be confirmed (`phone_note(phone, lang)`).
+
+    status_line(entry, lang) -> str
+        What is known, in one line: "Listado en el directorio del MIMP (edición 2026)" /
+        "Listed in MIMP's directory, 2026 edition", "Confirmado por teléfono el <fecha>" /
+        "Confirmed by phone on <date>", or "Según fuente de <fecha>" / "According to a
+        source dated <date>". Never "verificado"; never a review-overdue warning.
+    print_order(entries, region=None) -> list[dict]
+        Capital province first (its CEM, SAU, UPE on top), then the other provinces A-Z,
+        then the hand-written institutions. `province_groups(entries)` gives
+        [(province, entries)] in that order ('' for the hand-written ones).
 """
 
 from scripts.directory.common import (CONTACTS_DIR, NATIONAL, REGIONS, SHORT_CODES, export_names, text,  # noqa: F401
                                       vcard_name)
 from scripts.directory.model import directory_views, labels, region_views  # noqa: F401
-from scripts.directory.printing import national_lines, usable_contacts  # noqa: F401
+from scripts.directory.printing import (national_lines, phone_note, print_order, province_groups,  # noqa: F401
+                                        status_line, usable_contacts)

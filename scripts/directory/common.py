@@ -12,6 +12,7 @@ from typing import Any
 from scripts import DATA_DIR, ROOT
 
 CONTACTS_DIR = DATA_DIR / "contactos"
+GENERATED_SUBDIR = "mimp"              # contactos/mimp/<region>.yml, written by `import-mimp`
 SCHEMA_PATH = ROOT / "scripts" / "schemas" / "contact.schema.json"
 NATIONAL = "nacional"
 NATIONAL_FILE = "nacional.yml"

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from scripts.dates import add_months, as_date
-from scripts.directory.common import CONTACTS_DIR, SCHEMA_PATH
+from scripts.directory.common import CONTACTS_DIR, GENERATED_SUBDIR, SCHEMA_PATH
 from scripts.directory.phones import parse_phone, tel_href
 from scripts.markers import MarkerError
 from scripts.problems import Problem, relpath
@@ -96,10 +96,16 @@ def _yaml_problem(path: Path, text: str) -> Problem:
     return Problem(relpath(path), line, "", f"not valid YAML: {reason}", "fix the YAML syntax")
 
 
+def contact_paths(contacts_dir: Path = CONTACTS_DIR) -> list[Path]:
+    """Hand-written files (<region>.yml), then generated ones (mimp/<region>.yml)."""
+    folder = Path(contacts_dir)
+    return sorted(folder.glob("*.yml")) + sorted((folder / GENERATED_SUBDIR).glob("*.yml"))
+
+
 def load_directory(contacts_dir: Path = CONTACTS_DIR) -> list[ContactFile]:
-    """Every *.yml in the folder, parsed; YAML errors become Problems, never exceptions."""
+    """Every contact file, parsed; YAML errors become Problems, never exceptions."""
     files = []
-    for path in sorted(Path(contacts_dir).glob("*.yml")):
+    for path in contact_paths(contacts_dir):
         text = path.read_text(encoding="utf-8")
         try:
             files.append(ContactFile(path, parse_yaml(text), text=text))
@@ -126,8 +132,27 @@ def labels(kind: str) -> dict[str, dict[str, str]]:
 
 # --- Data for pages, guides and exports ------------------------------------------
 
-def _view(entry: dict, region: str, file_months: int, today: dt.date | None) -> dict:
-    """An entry as a plain dict with dial data and review status (see module docstring)."""
+def _datasets(data: Any) -> dict[str, dict]:
+    """The provenance block of a generated file, by dataset id (empty for hand-written files)."""
+    items = data.get("datasets") if isinstance(data, dict) else None
+    return {str(d["id"]): dict(d) for d in items or [] if isinstance(d, dict) and d.get("id")}
+
+
+def _provenance(entry: dict, datasets: dict[str, dict]) -> dict | None:
+    """Where an imported entry comes from: dataset facts plus the row; None when hand-written."""
+    ref = entry.get("provenance")
+    if not isinstance(ref, dict):
+        return None
+    meta = datasets.get(str(ref.get("dataset")), {})
+    return {"dataset": ref.get("dataset"), "record": ref.get("record"), "title": meta.get("title"),
+            "official_name": meta.get("official_name"), "official_url": meta.get("official_url"),
+            "edition": meta.get("edition"), "file": meta.get("file"), "read_from": meta.get("read_from"),
+            "sha256": meta.get("sha256"), "imported_on": as_date(meta.get("imported_on"))}
+
+
+def _view(entry: dict, region: str, file_months: int, today: dt.date | None,
+          datasets: dict[str, dict] | None = None) -> dict:
+    """An entry as a plain dict with dial data and review status (see the package docstring)."""
     months = int(entry.get("review_every_months") or file_months or 12)
     verified = as_date(entry.get("verified_on"))
     due = add_months(verified, months) if verified else None
@@ -152,6 +177,8 @@ def _view(entry: dict, region: str, file_months: int, today: dt.date | None) -> 
             "own_date": bool(phone.get("verified_on")),
             "review_due": pdue,
             "stale": bool(today and pdue and pdue < today),
+            "conflict": bool(phone.get("conflict")),
+            "listed_in": list(phone.get("listed_in") or []),
         })
     confidential = bool(entry.get("confidential_location"))
     stale = bool(today and due and due < today) or any(p["stale"] for p in phones)
@@ -173,6 +200,12 @@ def _view(entry: dict, region: str, file_months: int, today: dt.date | None) -> 
         "emails": list(entry.get("emails") or []),
         "url": entry.get("url"),
         "address": None if confidential else entry.get("address"),
+        "province": None if confidential else entry.get("province"),
+        "district": None if confidential else entry.get("district"),
+        "latitude": None if confidential else entry.get("latitude"),
+        "longitude": None if confidential else entry.get("longitude"),
+        "provenance": _provenance(entry, datasets or {}),
+        "confirmed_by_phone_on": as_date(entry.get("confirmed_by_phone_on")),
         "confidential_location": confidential,
         "source": entry.get("source"),
         "source_url": entry.get("source_url"),
@@ -193,15 +226,23 @@ def directory_views(contacts_dir: Path = CONTACTS_DIR, today: dt.date | None = N
         if not isinstance(cfile.data, dict):
             continue
         months = int(cfile.data.get("review_every_months") or 12)
-        result[cfile.region] = [_view(e, cfile.region, months, today) for e in cfile.entries if isinstance(e, dict)]
+        datasets = _datasets(cfile.data)
+        result.setdefault(cfile.region, []).extend(
+            _view(e, cfile.region, months, today, datasets) for e in cfile.entries if isinstance(e, dict))
     return result
 
 
 def region_views(region: str, contacts_dir: Path = CONTACTS_DIR, today: dt.date | None = None) -> list[dict]:
-    """One region's entries as views (raises MarkerError for an unknown region)."""
+    """One region's entries as views, hand-written then imported (MarkerError for an unknown region)."""
     path = Path(contacts_dir) / f"{region}.yml"
     if not path.is_file():
         raise MarkerError(f"no contact file for region {region!r} ({relpath(path)})")
-    data = load_contact_file(path)
-    months = int(data.get("review_every_months") or 12)
-    return [_view(e, region, months, today) for e in data["entries"]]
+    views = []
+    for one in (path, Path(contacts_dir) / GENERATED_SUBDIR / f"{region}.yml"):
+        if one is not path and not one.is_file():
+            continue
+        data = load_contact_file(one)
+        months = int(data.get("review_every_months") or 12)
+        datasets = _datasets(data)
+        views += [_view(e, region, months, today, datasets) for e in data["entries"]]
+    return views

@@ -170,7 +170,7 @@ def meaning_problems(cfile: ContactFile, today: dt.date) -> list[Problem]:
             problems.append(Problem(shown, where("id"), f"{eid}.ubigeo",
                                     f"missing: {REGIONS[cfile.region][1]} has INEI code {expected_ubigeo!r}",
                                     f"write ubigeo: \"{expected_ubigeo}\""))
-        elif expected_ubigeo and str(ubigeo) != expected_ubigeo:
+        elif expected_ubigeo and str(ubigeo)[:2] != expected_ubigeo:
             problems.append(Problem(shown, where("ubigeo"), f"{eid}.ubigeo",
                                     f"{str(ubigeo)!r} is not the INEI code of {REGIONS[cfile.region][1]} ({expected_ubigeo!r})",
                                     "region name and ubigeo must agree"))
