@@ -52,7 +52,8 @@ PDF_DIR = "guias-de-bolsillo/pdf"          # inside the built site
 VERIFY_WITHIN_MONTHS = 3                   # "verify the numbers after" = print date + 3 months
 DEFAULT_REVIEW_MONTHS = 12                 # contact review interval when the entry sets none
 LOCAL_LINES = 5                            # blank ruled lines for local contacts
-MAX_REGIONAL = 10                          # regional services printed (legible on A6); the rest: on the site
+SERVICE_TYPES = ("cem", "sau", "upe", "sar")        # MIMP's regional services, in legend order
+MAX_REGIONAL = 24                          # regional services printed (legible on A6); the rest: on the site
 MAX_WORKERS = 2                            # this machine has 2 cores
 
 # Where the live page of each region is, relative to site_url (directory section pages).
@@ -80,7 +81,10 @@ LABELS: dict[str, dict[str, str]] = {
         "more_no_url": "{n} servicios más en la página de la región del sitio.",
         "more_no_url_one": "1 servicio más en la página de la región del sitio.",
         "no_qr": "Sin código QR: esta copia se generó sin la dirección del sitio publicado. Busque la versión actual en el sitio de la guía.",
-        "status_public": "Según fuente pública ({date})",
+        "status_public": "Según fuente de {date}",
+        "province": "Provincia de {name}",
+        "others": "Otras instituciones",
+        "status_all": "{status}, salvo que se indique otra fuente.",
         "national": "Líneas nacionales",
         "local": "Contactos locales",
         "local_hint": "Anote a lápiz los números de su red (CEM, fiscalía, comisaría, DEMUNA).",
@@ -114,7 +118,10 @@ LABELS: dict[str, dict[str, str]] = {
         "more_no_url": "{n} more services on the region's page of the site.",
         "more_no_url_one": "1 more service on the region's page of the site.",
         "no_qr": "No QR code: this copy was made without the address of the published site. Look for the current version on the guide's website.",
-        "status_public": "Per a public source ({date})",
+        "status_public": "According to a source dated {date}",
+        "province": "{name} province",
+        "others": "Other institutions",
+        "status_all": "{status}, unless another source is given.",
         "national": "National lines",
         "local": "Local contacts",
         "local_hint": "Write your network's numbers in pencil (CEM, prosecutor, police station, DEMUNA).",
@@ -263,12 +270,24 @@ def status_line(entry: dict, lang: str) -> str:
     """
     directory_status = _optional("scripts.directory", "status_line")
     if directory_status is not None:
-        return str(directory_status(entry, lang))
+        dates = {k: as_date(entry.get(k)) for k in ("verified_on", "confirmed_by_phone_on") if entry.get(k)}
+        return str(directory_status({**entry, **dates}, lang))
     when = as_date(entry.get("verified_on"))
     if when is None:
         return ""
     date = _date_text(when, str(entry.get("verified_precision") or "day"), lang)
     return LABELS[lang]["status_public"].format(date=date)
+
+
+def _title(text: str) -> str:
+    return text.title() if text.isupper() else text
+
+
+def _street(address: Any, lang: str) -> str:
+    """The street part of an address (the district is printed next to it, the province above)."""
+    if isinstance(address, dict) and ("address_1" in address or "city" in address):
+        return str(address.get("address_1") or "")
+    return localise(address, lang)
 
 
 def place_line(entry: dict, lang: str) -> str:
@@ -304,6 +323,10 @@ def contact_view(entry: dict, lang: str) -> dict:
         "available_24h": bool(entry.get("available_24h")),
         "hours": localise(entry.get("hours"), lang),
         "place": place_line(entry, lang),
+        "province": _province(entry),
+        "street": "" if confidential else _street(entry.get("address"), lang),
+        "district": _title(localise(entry.get("district"), lang).strip()),
+        "service_type": str(entry.get("service_type") or ""),
         "address": "" if confidential else address_text(entry.get("address"), lang),
         "emails": [str(e) for e in entry.get("emails") or []],
         "url": "" if confidential else str(entry.get("url") or ""),
@@ -318,14 +341,77 @@ def print_order(entries: list[dict], region: str) -> list[dict]:
     return list(helper(entries, region)) if helper is not None else list(entries)
 
 
+def _province(entry: dict) -> str:
+    """The province a service is grouped under ('' for the hand-written institutions)."""
+    return str(entry.get("province") or "") if len(str(entry.get("ubigeo") or "")) == 6 else ""
+
+
 def regional_selection(entries: list[dict], region: str, today: dt.date,
                        limit: int | None = None) -> tuple[list[dict], int]:
-    """(entries to print, how many more the region page has): printable ones with a phone, in order."""
+    """(entries to print, how many more the region page has), in print order.
+
+    Only printable entries with a printable phone. When not all fit, every province keeps
+    its first service (a nurse in a province needs the nearest one), the capital's come
+    first, and the rest fill the room in print order.
+    """
     limit = MAX_REGIONAL if limit is None else limit
     ordered = print_order([e for e in entries if printable(e, today)], region)
     with_phone = [e for e in ordered if printable_phones(e)]
-    shown = with_phone[:limit]
+    if len(with_phone) <= limit:
+        return with_phone, len(entries) - len(with_phone)
+    picked: list[int] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(with_phone):            # the first service of each province
+        if _province(entry) not in seen:
+            seen.add(_province(entry))
+            picked.append(index)
+    picked = picked[:limit]
+    for index in range(len(with_phone)):                  # then fill in print order
+        if len(picked) >= limit:
+            break
+        if index not in picked:
+            picked.append(index)
+    shown = [with_phone[i] for i in sorted(picked)]
     return shown, len(entries) - len(shown)
+
+
+def group_by_province(views: list[dict], lang: str) -> list[dict]:
+    """Printed cards grouped under their province, in the order given."""
+    groups: list[dict] = []
+    for view in views:
+        if not groups or groups[-1]["province"] != view["province"]:
+            groups.append({"province": view["province"], "items": []})
+        groups[-1]["items"].append(view)
+    return groups
+
+
+def service_legend(entries: list[dict], lang: str) -> list[dict]:
+    """One line per service type present (CEM, SAU...): its name and what it does, said once.
+
+    Both come from the directory (type labels of the schema, the entries' own descriptions:
+    the one most of the region's services of that type carry), never typed here.
+    """
+    from collections import Counter
+
+    labels = _optional("scripts.directory", "labels")
+    names = labels("service_type") if labels is not None else {}
+    by_type: dict[str, Counter] = {}
+    for entry in entries:
+        kind = str(entry.get("service_type") or "")
+        if kind in SERVICE_TYPES:
+            by_type.setdefault(kind, Counter())[localise(entry.get("description"), lang)] += 1
+    return [{"type": kind, "abbr": kind.upper(),
+             "name": localise(names.get(kind), lang).removesuffix(f" ({kind.upper()})"),
+             "what": by_type[kind].most_common(1)[0][0]}
+            for kind in SERVICE_TYPES if kind in by_type]
+
+
+def common_status(views: list[dict]) -> str:
+    """The status line most printed cards share (said once above them), '' if none."""
+    from collections import Counter
+
+    counts = Counter(v["status"] for v in views if v["status"])
+    return counts.most_common(1)[0][0] if counts else ""
 
 
 def region_url(site_url: str, region: str, lang: str) -> str:
@@ -387,6 +473,9 @@ class GuideContent:
     pathway_html: str
     indicator_groups: list[dict] = field(default_factory=list)
     contacts: list[dict] = field(default_factory=list)
+    contact_groups: list[dict] = field(default_factory=list)
+    legend: list[dict] = field(default_factory=list)
+    status_common: str = ""
     more_contacts: int = 0
     national: list[dict] = field(default_factory=list)
 
@@ -432,6 +521,7 @@ def gather_guide(region: str, lang: str, today: dt.date, site_url: str,
     # National lines print even when their review is overdue (a nurse needs 1818 and 100),
     # but with what is known about them, never "verified on".
     national = [e for e in providers.national_lines(today) if printable_phones(e)]
+    views = [contact_view(e, lang) for e in regional]
     dues = [d for d in (review_due(e) for e in regional) if d and d >= today]
     verify_after = min([add_months(today, VERIFY_WITHIN_MONTHS), *dues])
     return GuideContent(
@@ -441,7 +531,8 @@ def gather_guide(region: str, lang: str, today: dt.date, site_url: str,
         not_to_do_html=_clean_snippet(markdown_to_html(providers.snippet(SNIPPETS["no_hacer"], lang))),
         pathway_html=_clean_snippet(markdown_to_html(providers.snippet(SNIPPETS["ruta"], lang))),
         indicator_groups=group_indicators(providers.key_indicators(lang), lang),
-        contacts=[contact_view(e, lang) for e in regional], more_contacts=more,
+        contacts=views, contact_groups=group_by_province(views, lang),
+        legend=service_legend(regional, lang), status_common=common_status(views), more_contacts=more,
         national=[contact_view(e, lang) for e in national],
     )
 

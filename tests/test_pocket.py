@@ -358,8 +358,8 @@ def test_overdue_national_lines_print_what_is_known_never_verified():
         for entry in stale:
             assert pocket.status_line(entry, lang) in html
     line_1818 = next(e for e in lines if e["id"] == "linea-1818")
-    assert pocket.status_line(line_1818, "es") == "Según fuente pública (2025)"
-    assert pocket.status_line(line_1818, "en") == "Per a public source (2025)"
+    assert pocket.status_line(line_1818, "es") == "Según fuente de 2025"
+    assert pocket.status_line(line_1818, "en") == "According to a source dated 2025"
 
 
 def _service(index: int, province: str, conflict: bool = False, region: str = "cusco") -> dict:
@@ -389,16 +389,32 @@ def test_phone_on_which_the_sources_disagree_is_not_printed():
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_a_region_with_more_services_than_fit_says_how_many_more_and_where(lang):
-    entries = [_service(i, "Cusco" if i < 3 else "Anta") for i in range(1, 16)]
+    entries = [_service(i, "Cusco" if i < 3 else "Anta") for i in range(1, 31)]
     providers = pocket.Providers(snippet=fixture_snippet, key_indicators=fixture_indicators,
                                  usable_contacts=lambda region, today: entries, national_lines=fixture_national)
     content = pocket.gather_guide("cusco", lang, TODAY, SITE, providers)
     assert len(content.contacts) == pocket.MAX_REGIONAL
-    assert content.more_contacts == 15 - pocket.MAX_REGIONAL
+    assert content.more_contacts == 30 - pocket.MAX_REGIONAL
     html = pocket.render_html(content)
-    assert esc(pocket.LABELS[lang]["more"].format(n=15 - pocket.MAX_REGIONAL)) in html
+    assert esc(pocket.LABELS[lang]["more"].format(n=30 - pocket.MAX_REGIONAL)) in html
     no_url = pocket.render_html(pocket.gather_guide("cusco", lang, TODAY, "", providers))
-    assert esc(pocket.LABELS[lang]["more_no_url"].format(n=15 - pocket.MAX_REGIONAL)) in no_url
+    assert esc(pocket.LABELS[lang]["more_no_url"].format(n=30 - pocket.MAX_REGIONAL)) in no_url
+
+
+def _ubigeo_service(index: int, province: str, code: str) -> dict:
+    return {**_service(index, province), "ubigeo": f"08{code}01"}
+
+
+def test_when_not_all_fit_every_province_keeps_its_first_service_capital_first():
+    capital = [_ubigeo_service(i, "Cusco", "01") for i in range(1, 30)]
+    others = [_ubigeo_service(100, "Anta", "03"), _ubigeo_service(101, "Urubamba", "13"),
+              _ubigeo_service(102, "Anta", "03")]
+    shown, more = pocket.regional_selection(others + capital, "cusco", TODAY, limit=5)
+    from scripts.directory import print_order
+
+    first_capital = [e["id"] for e in print_order(capital)][:3]
+    assert [e["id"] for e in shown] == first_capital + ["fix-cem-100", "fix-cem-101"]
+    assert more == len(others + capital) - 5
 
 
 def test_internal_references_are_never_printed():
@@ -412,6 +428,29 @@ def test_internal_references_are_never_printed():
                                  usable_contacts=fixture_contacts, national_lines=fixture_national)
     html = pocket.render_html(pocket.gather_guide("cusco", "es", TODAY, SITE, providers))
     assert pocket.internal_references(html) == [] and "Dato y otro;" in html
+
+
+@pytest.mark.parametrize("region", ["lima", "madre-de-dios", "cusco", "piura"])
+def test_real_regional_guides_list_the_imported_services_honestly(region):
+    from scripts.directory import print_order, status_line, usable_contacts
+
+    usable = usable_contacts(region, TODAY)
+    for lang in LANGUAGES:
+        content = pocket.gather_guide(region, lang, TODAY, SITE)
+        assert content.contacts, f"{region}: no regional service printed"
+        assert len(content.contacts) <= pocket.MAX_REGIONAL
+        assert len(content.contacts) + content.more_contacts == len(usable)
+        ids = [c["id"] for c in content.contacts]
+        ordered = [e["id"] for e in print_order(usable, region) if e["id"] in ids]
+        assert ids == ordered                                         # capital first, then by province
+        provinces = {pocket._province(e) for e in usable if pocket.printable_phones(e)}
+        assert provinces <= {c["province"] for c in content.contacts}  # every province has its nearest service
+        html = pocket.render_html(content)
+        disputed = [p["number"] for e in usable for p in e["phones"] if p.get("conflict")]
+        for number in disputed:
+            assert f">{number}<" not in html, f"{region}: disputed number {number} printed"
+        assert esc(status_line(usable[0], lang)) in html or esc(content.status_common) in html
+        assert "verificad" not in html and "verified" not in html
 
 
 def test_regions_are_in_alphabetical_order_national_last():
