@@ -113,7 +113,7 @@ def test_every_region_has_exactly_one_page_pair():
     ("invalid_future_date.yml", [(11, "fistrap-piura.verified_on",
                                   "2027-01-15 is in the future (today is 2026-11-29)")]),
     ("invalid_confidential_address.yml", [(10, "hrt-piura.address",
-                                           "a confidential location (shelter) must not have an address")]),
+                                           "a shelter (HRT, Casa de Acogida, CAR) must never publish its address")]),
     ("invalid_shelter_not_confidential.yml", [(7, "hrt-piura.confidential_location",
                                                "a shelter must be marked confidential_location: true")]),
     ("invalid_no_source.yml", [(5, "fistrap-piura.source", "missing required field 'source'")]),
@@ -130,10 +130,91 @@ def test_every_region_has_exactly_one_page_pair():
                                 "2025-02-07 is not the first day of its month")]),
     ("invalid_shared_reason_missing.yml", [(5, "diresa-piura.shared_number_reason",
                                             "missing required field 'shared_number_reason'")]),
-    ("invalid_yaml.yml", [(7, "", "not valid YAML: expected ',' or '}', but got '<stream end>'")]),
+    ("invalid_yaml.yml", [(6, "", "not valid YAML: unclosed bracket '{'")]),
 ])
 def test_validator_message(tmp_path, fixture, expected):
     assert problems_of(tmp_path, fixture) == expected
+
+
+# --- Never published, and hostile input (scripts/directory/privacy.py; issues 14 and 17) -----------------
+# Fixtures: tests/fixtures/contacts/invalid_hostile_*.yml, written by make_hostile.py there.
+
+SHELTER = "a shelter (HRT, Casa de Acogida, CAR) must never publish its"
+NOT_ONLY_NUMBER = ("contains something other than the number (only digits, spaces, brackets, hyphens and a "
+                   "leading + are allowed)")
+
+
+@pytest.mark.parametrize("case, expected", [
+    ("shelter_phone", [(13, "hrt-piura.phones", f"{SHELTER} phone")]),
+    ("shelter_coordinates", [(13, "hrt-piura.latitude", f"{SHELTER} coordinates"),
+                             (14, "hrt-piura.longitude", f"{SHELTER} coordinates")]),
+    ("shelter_address_in_notes", [(13, "hrt-piura.notes.es", "looks like the shelter's address (Jr. Ayacucho 3…)")]),
+    ("shelter_map_url", [(13, "hrt-piura.url", "the URL carries coordinates or a map of the shelter")]),
+    ("casa_acogida_as_service", [
+        (7, "casa-acogida-sullana.service_type",
+         "a shelter (HRT, Casa de Acogida, CAR) must have service_type: albergue and confidential_location: true"),
+        (9, "casa-acogida-sullana.phones", f"{SHELTER} phone")]),
+    ("cai", [(6, "cem-piura.name", "a CAI (Centro de Atención Institucional) re-educates aggressors: it is not a "
+                                   "service for victims and is never listed")]),
+    ("person_field", [(15, "cem-piura.responsable",
+                       "field 'responsable' would publish a person's name; no person's name is ever published")]),
+    ("person_in_notes", [(15, "cem-piura.notes.es",
+                          "looks like a person's name: 'Dra. Rosa'; no person's name is ever published")]),
+    ("phone_script", [(10, "cem-piura.phones[0].number", f"'<script>alert(1)</script> +51 1 411 9999' {NOT_ONLY_NUMBER}")]),
+    ("phone_isub", [(10, "cem-piura.phones[0].number", f"'tel:+5114119999;isub=1234' {NOT_ONLY_NUMBER}")]),
+    ("phone_vanity", [(10, "cem-piura.phones[0].number", f"'01 625 CALL' {NOT_ONLY_NUMBER}")]),
+    ("name_blank", [(6, "cem-piura.name.es", "is blank (or has no letter or digit)")]),
+    ("name_zero_width", [(6, "cem-piura.name.es", "contains the invisible character U+200B (ZERO WIDTH SPACE)")]),
+    ("name_bidi", [(6, "cem-piura.name.es", "contains the direction control U+202E (RIGHT-TO-LEFT OVERRIDE), which "
+                                            "can reverse what a reader sees (digits of a number, for example)")]),
+    ("name_cyrillic", [(6, "cem-piura.name.es", "contains 'і' (U+0456, CYRILLIC SMALL LETTER BYELORUSSIAN-UKRAINIAN I), "
+                                                "a letter from another script that looks like a Latin one")]),
+    ("url_localhost", [(15, "cem-piura.url", "'https://localhost:8000/admin' points to a local or private host (localhost)")]),
+    ("url_ip", [(15, "cem-piura.url",
+                 "'https://192.168.1.10/directorio' points to a raw IP address (192.168.1.10), not to a public site's name")]),
+    ("internal_ref", [(13, "cem-piura.source", "shows readers an internal reference ('FACTS.md')")]),
+    ("duplicate_key", [(5, "region", "not valid YAML: the key 'region' appears twice in the same mapping")]),
+    ("impossible_date", [(14, "", "2026-02-31 is not a date (day is out of range for month)")]),
+    ("bom", [(1, "", "starts with a byte-order mark (BOM)")]),
+])
+def test_never_published_and_hostile_input(tmp_path, case, expected):
+    problems = validate_contacts(directory_with(tmp_path, f"invalid_hostile_{case}.yml"), TODAY)
+    assert [(p.line, p.field, p.message) for p in problems] == expected
+    assert all(p.hint and p.path.endswith("piura.yml") for p in problems)   # what to do, and where
+
+
+def test_hostile_fixtures_are_up_to_date():
+    """The fixtures with invisible characters are generated: regenerate instead of editing them."""
+    sys.path.insert(0, str(FIXTURES))
+    import make_hostile
+
+    for name, text in make_hostile.CASES.items():
+        assert (FIXTURES / f"invalid_hostile_{name}.yml").read_text(encoding="utf-8") == text, name
+
+
+def test_a_bad_phone_never_gets_a_tel_link():
+    for number in ("<script>alert(1)</script> +51 1 411 9999", "tel:+5114119999;isub=1234", "01 625 CALL"):
+        assert parse_phone(number) is None, number
+    assert parse_phone("(01) 411-9999").href == "tel:+5114119999"
+
+
+def test_no_internal_reference_in_any_rendered_field():
+    """Issue 15: 'FACTS.md §3 S52', '(S26, S41)', '(s02)' never reach a reader (internal_ref keeps them)."""
+    from scripts.directory.privacy import INTERNAL_REF_RE
+
+    for views in directory_views(CONTACTS_DIR, TODAY).values():
+        for view in views:
+            for lang in ("es", "en"):
+                card = card_data(view, lang)
+                for key in ("name", "description", "notes", "source", "hours", "service_area"):
+                    assert not INTERNAL_REF_RE.search(card[key] or ""), (view["id"], key, card[key])
+
+
+def test_samu_is_not_said_to_reach_all_of_peru():
+    samu = next(v for v in national_lines(TODAY) if v["id"] == "samu-106")
+    assert "Todo el Perú" not in samu["service_area"]["es"] and "Lima" in samu["service_area"]["es"]
+    linea_100 = next(v for v in national_lines(TODAY) if v["id"] == "linea-100")
+    assert linea_100["url"] is None          # Chat 100's address is not Línea 100's
 
 
 def test_duplicate_id_across_files(tmp_path):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -53,6 +54,7 @@ class ContactFile:
     text: str = ""
     _lined: Any = None
     _shown: str = ""
+    line_problem: Problem | None = None
 
     @property
     def shown(self) -> str:
@@ -70,9 +72,17 @@ class ContactFile:
         return entries if isinstance(entries, list) else []
 
     def with_lines(self) -> "ContactFile":
-        """The same file parsed by PyYAML's LineLoader (LineDicts know their lines)."""
+        """The same file parsed by PyYAML's LineLoader (LineDicts know their lines).
+
+        When that parser fails where the fast one did not (an impossible date such as
+        2026-02-31), the plain data is kept and the reason is in `line_problem`.
+        """
         if self._lined is None:
-            self._lined = ContactFile(self.path, load_yaml(self.text), text=self.text)
+            try:
+                self._lined = ContactFile(self.path, load_yaml(self.text), text=self.text)
+            except Exception as error:  # noqa: BLE001 - reported as a Problem, never a traceback
+                self.line_problem = _yaml_problem(self.path, self.text, error)
+                self._lined = self
         return self._lined
 
 
@@ -84,16 +94,80 @@ def load_contact_file(path: Path) -> dict[str, Any]:
     return data
 
 
-def _yaml_problem(path: Path, text: str) -> Problem:
-    """A syntax error, located by PyYAML (which reports line and reason)."""
+MAX_BYTES = 2_000_000        # the largest real file is ~0.1 MB; bigger is a mistake or an attack
+LINE_RE = re.compile(r"at line (\d+)")
+DATE_LINE_RE = re.compile(r"^[^#\n]*:\s+(\d{4}-\d{2}-\d{2})\s*(?:#.*)?$")
+
+
+def _duplicate_key(text: str) -> tuple[int, str] | None:
+    """(line, key) of the first key repeated in one mapping (PyYAML keeps the last silently)."""
     try:
-        load_yaml(text)
-        reason, line = "the fast parser rejected it", None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        reason = getattr(error, "problem", None) or str(error).splitlines()[0]
-    return Problem(relpath(path), line, "", f"not valid YAML: {reason}", "fix the YAML syntax")
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except Exception:  # noqa: BLE001 - only a locating aid
+        return None
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            seen = set()
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    if key.value in seen:
+                        return key.start_mark.line + 1, key.value
+                    seen.add(key.value)
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return None
+
+
+def _bad_date_line(text: str) -> tuple[int, str, str] | None:
+    """(line, value, reason) of an unquoted date that does not exist (31 February)."""
+    for number, line in enumerate(text.split("\n"), 1):
+        match = DATE_LINE_RE.match(line)
+        if match:
+            try:
+                dt.date.fromisoformat(match.group(1))
+            except ValueError as error:
+                return number, match.group(1), str(error)
+    return None
+
+
+def _yaml_problem(path: Path, text: str, error: BaseException | None = None) -> Problem:
+    """Why a file cannot be read, with its line: never a bare parser exception.
+
+    The fast parser's message is used when it names a line; a duplicate key (which only the
+    fast parser refuses) is located here; otherwise PyYAML's line-numbering parser explains,
+    and its own failures (impossible dates, deep nesting) are caught too.
+    """
+    shown, hint = relpath(path), "fix the YAML syntax"
+    message = str(error or "")
+    if "duplicate" in message:
+        found = _duplicate_key(text)
+        line, key = found if found else (None, "")
+        return Problem(shown, line, key, f"not valid YAML: the key {key!r} appears twice in the same mapping",
+                       "keep one of them (a second one would silently replace the first)")
+    if "alias" in message and "limit" in message:
+        return Problem(shown, None, "", "not valid YAML here: too many aliases (a file that expands without end)",
+                       "write the data out; contact files use no anchors or aliases")
+    first = message.strip().splitlines()[-1].strip() if message.strip() else ""
+    at = LINE_RE.search(message)
+    if at:
+        return Problem(shown, int(at.group(1)), "", f"not valid YAML: {first or message.splitlines()[0]}", hint)
+    try:
+        yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as parse_error:
+        mark = getattr(parse_error, "problem_mark", None)
+        reason = getattr(parse_error, "problem", None) or str(parse_error).splitlines()[0]
+        return Problem(shown, mark.line + 1 if mark else None, "", f"not valid YAML: {reason}", hint)
+    except RecursionError:
+        return Problem(shown, None, "", "not valid YAML here: nested too deeply", "contact files are at most a few levels deep")
+    except Exception as other:  # noqa: BLE001 - never a traceback
+        return Problem(shown, None, "", f"not valid YAML: {other}", hint)
+    bad = _bad_date_line(text)
+    if bad:
+        return Problem(shown, bad[0], "", f"{bad[1]} is not a date ({bad[2]})", "write a real date as YYYY-MM-DD")
+    return Problem(shown, None, "", f"not valid YAML: {first or 'the file cannot be read'}", hint)
 
 
 def contact_paths(contacts_dir: Path = CONTACTS_DIR) -> list[Path]:
@@ -106,11 +180,26 @@ def load_directory(contacts_dir: Path = CONTACTS_DIR) -> list[ContactFile]:
     """Every contact file, parsed; YAML errors become Problems, never exceptions."""
     files = []
     for path in contact_paths(contacts_dir):
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        if len(raw) > MAX_BYTES:
+            files.append(ContactFile(path, None, [Problem(relpath(path), None, "", f"file is {len(raw):,} bytes "
+                                                          f"(limit {MAX_BYTES:,})", "split it or remove what is not contact data")]))
+            continue
+        if raw.startswith(b"\xef\xbb\xbf"):
+            files.append(ContactFile(path, None, [Problem(relpath(path), 1, "", "starts with a byte-order mark (BOM)",
+                                                          "save the file as UTF-8 without BOM")]))
+            continue
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = raw[:error.start].count(b"\n") + 1
+            files.append(ContactFile(path, None, [Problem(relpath(path), line, "", "not UTF-8 text",
+                                                          "save the file as UTF-8")]))
+            continue
         try:
             files.append(ContactFile(path, parse_yaml(text), text=text))
-        except YAML_ERRORS:
-            files.append(ContactFile(path, None, [_yaml_problem(path, text)], text=text))
+        except Exception as error:  # noqa: BLE001 - YAML errors and worse become Problems
+            files.append(ContactFile(path, None, [_yaml_problem(path, text, error)], text=text))
     return files
 
 

@@ -2,10 +2,27 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from scripts.directory.common import SHORT_CODES
+
+# What a phone string may contain: digits, spaces, brackets, hyphens, one leading +.
+# phonenumbers itself is lenient (it finds a number inside '<script>… +51 1 411 9999',
+# reads letters as a keypad: '01 625 CALL'); the data must be the number and nothing else.
+PHONE_TEXT_RE = re.compile(r"^\+?[0-9 ()\-]{3,20}$")
+
+
+def phone_text_problem(number: str) -> str | None:
+    """Why a phone string is not just a number (None when it is)."""
+    text = str(number)
+    if text != text.strip():
+        return "has spaces around the number"
+    if not PHONE_TEXT_RE.match(text):
+        return "contains something other than the number (only digits, spaces, brackets, hyphens and a leading + are allowed)"
+    return None
+
 
 @dataclass(frozen=True)
 class Dial:
@@ -23,6 +40,8 @@ def parse_phone(number: str) -> Dial | None:
     import phonenumbers
 
     text = str(number).strip()
+    if phone_text_problem(text):
+        return None
     if text in SHORT_CODES:
         return Dial(text, f"tel:{text}", None, True)
     try:

@@ -17,7 +17,8 @@ from typing import Any, Iterable
 from scripts.dates import add_months, as_date
 from scripts.directory.common import CONTACTS_DIR, EMAIL_RE, NATIONAL, REGIONS, SCHEMA_PATH, SHORT_CODES, URL_RE
 from scripts.directory.model import ContactFile, load_directory, load_schema
-from scripts.directory.phones import parse_phone
+from scripts.directory.phones import parse_phone, phone_text_problem
+from scripts.directory.privacy import PERSON_KEYS, entry_problems, url_problem
 from scripts.problems import Problem
 from scripts.yamlutil import line_of
 
@@ -90,6 +91,7 @@ def _schema_message(error) -> str:
         return f"missing required field {missing[0]!r}" if missing else error.message
     if kind == "additionalProperties":
         extra = re.findall(r"'([^']+)'", error.message.split("(")[-1])
+        extra = [k for k in extra if k.casefold() not in PERSON_KEYS]
         return f"unknown field {extra[0]!r}" if extra else error.message
     if kind == "enum":
         allowed = ", ".join(str(v) for v in error.validator_value)
@@ -119,7 +121,10 @@ def schema_problems(cfile: ContactFile) -> list[Problem]:
                 name = f"{name}.{missing[0]}" if name else missing[0]
         elif error.validator == "additionalProperties":
             line, name = _locate(cfile.data, path)
-            extra = re.findall(r"'([^']+)'", error.message.split("(")[-1])
+            extra = [k for k in re.findall(r"'([^']+)'", error.message.split("(")[-1])
+                     if k.casefold() not in PERSON_KEYS]       # the privacy rule names those
+            if not extra:
+                continue
             node = cfile.data
             for key in path:
                 node = node[key]
@@ -143,6 +148,24 @@ def _org_key(entry: dict) -> str:
     """Which organisation an entry belongs to (for the shared-number rule)."""
     org = entry.get("organization") or entry.get("name") or {}
     return str(org.get("es") if isinstance(org, dict) else org).strip().casefold()
+
+
+def _line_of_path(entry: dict, path: str) -> int | None:
+    """Line of 'phones[0].description.es' inside an entry (the deepest key that has one)."""
+    node, line = entry, line_of(entry, "id") or getattr(entry, "line", None)
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", path):
+        if part.startswith("[") and isinstance(node, list):
+            index = int(part[1:-1])
+            if index >= len(node):
+                break
+            node = node[index]
+            line = getattr(node, "line", line)
+        elif isinstance(node, dict) and part in node:
+            line = line_of(node, part) or line
+            node = node[part]
+        else:
+            break
+    return line
 
 
 def meaning_problems(cfile: ContactFile, today: dt.date) -> list[Problem]:
@@ -196,10 +219,7 @@ def meaning_problems(cfile: ContactFile, today: dt.date) -> list[Problem]:
                                     f"{verified.isoformat()} is not the first day of its {precision}",
                                     "a source dated only by month or year uses its first day"))
         # address of a confidential location
-        if entry.get("confidential_location") and "address" in entry:
-            problems.append(Problem(shown, where("address"), f"{eid}.address",
-                                    "a confidential location (shelter) must not have an address",
-                                    "delete the address; people reach it through a referral"))
+        # (a shelter's address, phone, coordinates: scripts/directory/privacy.py)
         if entry.get("service_type") == "albergue" and not entry.get("confidential_location"):
             problems.append(Problem(shown, where("service_type"), f"{eid}.confidential_location",
                                     "a shelter must be marked confidential_location: true", "and carry no address"))
@@ -210,15 +230,25 @@ def meaning_problems(cfile: ContactFile, today: dt.date) -> list[Problem]:
                                         f"not a valid e-mail address: {email!r}", "write name@domain.gob.pe"))
         for key in ("url", "source_url"):
             url = entry.get(key)
+            if isinstance(url, str) and url_problem(url):
+                continue                           # named by the privacy rules
             if url is not None and (not isinstance(url, str) or not URL_RE.match(url)):
                 problems.append(Problem(shown, where(key), f"{eid}.{key}",
                                         f"not an https URL: {url!r}", "only https:// addresses are published"))
+        # never published; hostile text (scripts/directory/privacy.py)
+        for path, message, hint in entry_problems(entry):
+            problems.append(Problem(shown, _line_of_path(entry, path), f"{eid}.{path}", message, hint))
         # phones
         for index, phone in enumerate(entry.get("phones") or []):
             if not isinstance(phone, dict) or "number" not in phone:
                 continue
             pline = line_of(phone, "number")
-            if parse_phone(str(phone["number"])) is None:
+            text_problem = phone_text_problem(str(phone["number"]))
+            if text_problem:
+                problems.append(Problem(shown, pline, f"{eid}.phones[{index}].number",
+                                        f"{phone['number']!r} {text_problem}",
+                                        "write only the number as Peru dials it, e.g. (01) 625-5555; put words in description"))
+            elif parse_phone(str(phone["number"])) is None:
                 problems.append(Problem(shown, pline, f"{eid}.phones[{index}].number",
                                         f"{phone['number']!r} is neither a valid Peruvian number nor a national short code",
                                         f"write it as Peru dials it, e.g. (01) 625-5555, or one of {', '.join(sorted(SHORT_CODES))}"))
@@ -282,7 +312,11 @@ def validate_files(files: list[ContactFile], today: dt.date) -> list[Problem]:
         found = schema_problems(cfile) + meaning_problems(cfile, today)
         if found:  # parse again, keeping lines, to say where each problem is
             lined = cfile.with_lines()
-            found = (schema_problems(lined) + meaning_problems(lined, today)) or found
+            if cfile.line_problem is not None:
+                found = [cfile.line_problem] + [p for p in found if "is not a 'date'" not in p.message
+                                                 and not p.message.startswith("not a date:")]
+            else:
+                found = (schema_problems(lined) + meaning_problems(lined, today)) or found
         problems += found
     parsed = [f for f in files if f.data is not None]
     cross = cross_file_problems(parsed)
