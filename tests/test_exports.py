@@ -110,3 +110,89 @@ def test_vcard_round_trip_keeps_backslashes_and_commas():
 def test_vcard_file_of_a_region_is_crlf_only():
     payload = to_vcards("puno", directory_views(CONTACTS_DIR, TODAY), "es")
     assert "\r" not in payload.replace("\r\n", "") and "\n" not in payload.replace("\r\n", "")
+
+
+# --- Every imported service, with its provenance; counts equal everywhere (issue 14) ------
+
+def _views():
+    return directory_views(CONTACTS_DIR, TODAY)
+
+
+def test_json_and_csv_carry_every_imported_service_with_its_provenance():
+    from scripts.directory.exports import read_json, to_json
+
+    views = _views()
+    imported = [v for region in views for v in views[region] if v.get("provenance")]
+    assert len(imported) >= 276                                        # CEM 225, SAR 34, SAU 4, UPE 13
+    services = {s["id"]: s for s in read_json(to_json(views, TODAY))}
+    rows = {r["id"]: r for r in read_csv(to_csv(views))}
+    for view in imported:
+        source = view["provenance"]
+        prov = services[view["id"]]["x_provenance"]
+        assert prov["dataset"] == source["dataset"] and prov["record"] == source["record"]
+        assert prov["sha256"] == source["sha256"] and prov["imported_on"] == source["imported_on"].isoformat()
+        assert prov["read_from"] == source["read_from"] and prov["file"] == source["file"]
+        row = rows[view["id"]]
+        assert (row["provenance_dataset"], row["provenance_record"], row["provenance_sha256"]) == (
+            source["dataset"], source["record"], source["sha256"])
+        assert row["province"] == view["province"] and row["district"] == view["district"]
+        assert row["status_es"].startswith("Listado en el directorio") and row["status_en"].startswith("Listed in")
+    by_type = {}
+    for view in imported:
+        by_type[view["service_type"]] = by_type.get(view["service_type"], 0) + 1
+    assert by_type == {"cem": 225, "sar": 34, "sau": 4, "upe": 13}
+
+
+def test_disputed_phones_are_flagged_in_every_format():
+    from scripts.directory.exports import read_json, to_json
+
+    views = _views()
+    disputed = [(v, p) for region in views for v in views[region] for p in v["phones"] if p.get("conflict")]
+    assert disputed
+    services = {s["id"]: s for s in read_json(to_json(views, TODAY))}
+    rows = {r["id"]: r for r in read_csv(to_csv(views))}
+    for view, phone in disputed:
+        assert any(p["number"] == phone["number"] and p["x_conflict"] for p in services[view["id"]]["phones"])
+        assert phone["number"] in rows[view["id"]]["phones_to_confirm"].split(" | ")
+        note = read_vcards(vcard(view, "es"))[0]["NOTE"]
+        assert note.startswith(f"{phone['number']}: Número por confirmar") or f"{phone['number']}: Número por confirmar" in note
+
+
+def test_exports_never_say_verified_or_show_internal_references():
+    from scripts.directory.exports import to_json
+
+    views = _views()
+    payloads = [to_csv(views), to_json(views, TODAY)] + [to_vcards(r, views, lang) for r in views if r != NATIONAL
+                                                        for lang in ("es", "en")]
+    for payload in payloads:
+        assert "FACTS" not in payload and "Verificado el" not in payload and "Verified on" not in payload
+
+
+def test_counts_are_equal_across_json_csv_vcards_and_pages(built_site):
+    import json
+    import re
+
+    from scripts.directory import REGIONS, vcard_name
+    from scripts.directory.common import EXPORT_DIR
+
+    views = _views()
+    datos = built_site / EXPORT_DIR
+    services = json.loads((datos / "directorio.json").read_text(encoding="utf-8"))
+    rows = read_csv((datos / "directorio.csv").read_text(encoding="utf-8"))
+    total = sum(len(v) for v in views.values())
+    assert services["count"] == len(services["services"]) == len(rows) == total
+    national = len(views[NATIONAL])
+    for lang in ("es", "en"):
+        cards = 0
+        for region in REGIONS:
+            region_cards = read_vcards((datos / vcard_name(region, lang)).read_text(encoding="utf-8"))
+            assert len(region_cards) == len(views[region]) + national
+            cards += len(region_cards) - national
+        assert cards + national == total
+    # Every exported regional entry is on its region page, in both languages.
+    for region in REGIONS:
+        for prefix in ("", "en/"):
+            html = (built_site / prefix / "directorio" / region / "index.html").read_text(encoding="utf-8")
+            ids = set(re.findall(r'\bid="([^"]+)"', html))
+            missing = [v["id"] for v in views[region] if v["id"] not in ids]
+            assert missing == [], f"{prefix}directorio/{region}/: {missing[:5]}"
