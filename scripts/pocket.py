@@ -840,8 +840,9 @@ LINK_WORDS = {
 
 
 def size_text(size: int | None) -> str:
-    """'43 KB' (kibibytes, rounded up so a small file never shows 0 KB)."""
-    return f"{max(1, -(-size // 1024))} KB" if size else ""
+    """'43 KB' (kibibytes, rounded up so a small file never shows 0 KB; a no-break space keeps
+    the number and the unit on one line)."""
+    return f"{max(1, -(-size // 1024))}\u00a0KB" if size else ""
 
 
 def link_text(region: str, file_lang: str, page_lang: str, size: int | None) -> str:

@@ -587,8 +587,9 @@ def test_guides_table_links_every_pdf_relative_to_the_page(guides_state):
 def test_guide_links_are_named_for_screen_readers_with_their_size(guides_state):
     es = load_registry()["guias"](_context("guias", "es", "guias-de-bolsillo/"))
     en = load_registry()["guias"](_context("guias", "en", "en/guias-de-bolsillo/"))
-    texts_es = re.findall(r"<a [^>]*>([^<]*)</a>", es)
-    texts_en = re.findall(r"<a [^>]*>([^<]*)</a>", en)
+    texts_es = [t.replace("\u00a0", " ") for t in re.findall(r"<a [^>]*>([^<]*)</a>", es)]
+    texts_en = [t.replace("\u00a0", " ") for t in re.findall(r"<a [^>]*>([^<]*)</a>", en)]
+    assert all("\u00a0KB" in t for t in re.findall(r"<a [^>]*>([^<]*)</a>", es))   # "52 KB" never split
     assert len(set(texts_es)) == len(set(texts_en)) == 26            # no link text twice
     puno = pocket.pdf_name("puno", "es")
     kb = -(-SIZES[puno] // 1024)
@@ -669,7 +670,7 @@ def test_site_build_writes_all_26_guides_linked_from_the_section(built_site):
     page = (built_site / "guias-de-bolsillo" / "index.html").read_text(encoding="utf-8")
     for href, label in re.findall(r'<a href="([^"]+\.pdf)"[^>]*>([^<]+)</a>', page):
         size = (built_site / "guias-de-bolsillo" / href).stat().st_size
-        assert label.endswith(f", PDF, {-(-size // 1024)} KB"), (href, label)
+        assert label.endswith(f", PDF, {-(-size // 1024)}\u00a0KB"), (href, label)
 
 
 @pytest.mark.parametrize("region", ["madre-de-dios", "lima", "nacional"])
@@ -681,6 +682,25 @@ def test_real_guides_say_nothing_internal_and_never_verified(built_site, region)
         for word in ("FACTS", "verificado", "verified", "por confirmar", "to be confirmed"):
             assert word not in text, (region, lang, word)
         assert "https://example.org/guia/" in text          # the QR target is the published site
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path,lang", [("guias-de-bolsillo/", "es"), ("en/guias-de-bolsillo/", "en")])
+def test_guides_page_at_360px_names_every_download_for_screen_readers(page, site_url, path, lang):
+    page.goto(site_url + path)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    links = page.locator(".kb-pocket-guides a")
+    assert links.count() == 26
+    names = [links.nth(i).evaluate("a => a.textContent") for i in range(26)]
+    pattern = (r"^Guía (de [A-ZÁÉÍÓÚ][\w ]+|nacional), (español|inglés), PDF, \d+\u00a0KB$" if lang == "es"
+               else r"^([A-Z][\w ]+ guide|National guide), (Spanish|English), PDF, \d+\u00a0KB$")
+    assert all(re.match(pattern, name) for name in names), names
+    assert len(set(names)) == 26
+    # Accessible names as the browser computes them (what a screen reader announces).
+    snapshot = page.locator(".kb-pocket-guides").aria_snapshot()
+    assert ("Guía de Puno, español, PDF," if lang == "es" else "Puno guide, English, PDF,") in snapshot
+    boxes = [links.nth(i).bounding_box() for i in range(26)]
+    assert all(b["x"] + b["width"] <= 360 for b in boxes)
 
 
 # --- Print any page (docs/assets/stylesheets/print.css) ----------------------------------
