@@ -25,6 +25,7 @@ CHECKS: list[tuple[str, str]] = [
     ("front matter and structure", "scripts.checks:check_pages"),
     ("translations", "scripts.check_all:check_translations"),
     ("contacts", "scripts.directory.validate:validate_contacts"),
+    ("MIMP import up to date", "scripts.directory.importer:check_generated"),   # issue 14 (directory)
     ("glossary", "scripts.glossary:check_acronyms | scripts.glossary:check_glossary"),
     ("flows", "scripts.flows:check_flows"),
     ("indicators", "scripts.indicators:check_indicators"),

@@ -346,15 +346,17 @@ def test_card_text_is_escaped(tmp_path):
     assert "a &amp; b &lt;img src=x onerror=alert(1)&gt;" in html
 
 
-def test_card_shows_stale_badge_and_no_number_notice(tmp_path):
+def test_card_says_what_is_known_and_never_shows_an_overdue_badge(tmp_path):
+    """FACTS §10i: a news date is 'según fuente de …'; overdue reviews are for editors only."""
     view = usable_contacts("piura", TODAY, directory_with(tmp_path), include_stale=True)[0]
-    for lang, badge, none in (("es", "Verificación vencida", "Todavía no conocemos ningún número regional"),
-                              ("en", "Verification overdue", "We do not yet know any verified regional number")):
+    assert view["stale"]
+    for lang, status, none in (("es", "Según fuente de julio de 2023", "Todavía no conocemos ningún número regional"),
+                               ("en", "According to a source dated July 2023", "We do not yet know any verified regional number")):
         html = _env().get_template("partials/kb-contact-cards.html").render(
             cards=[card_data(view, lang)], lang=lang, national=False, has_number=False)
-        assert badge in html and none in html
-        assert 'datetime="2023-07-01"' in html
-        assert ("julio de 2023" if lang == "es" else "July 2023") in html
+        assert status in html and none in html
+        for word in ("Verificación vencida", "Verification overdue", "Verificado", "Verified", "kb-badge"):
+            assert word not in html
 
 
 # --- Exports ------------------------------------------------------------------------------
@@ -512,9 +514,16 @@ def test_region_page_at_360px_without_js(browser, contacts_site):
         widest = page.evaluate("Math.max(...Array.from(document.querySelectorAll('.md-content *'))"
                                ".map(e => e.getBoundingClientRect().right))")
         assert widest <= 360
-        call = page.locator("a.kb-call", has_text="100").first
+        call = page.locator("a.kb-line__call", has_text="100").first
         box = call.bounding_box()
         assert box["height"] >= 44 and call.get_attribute("href") == "tel:100"
+        # the national lines and the start of the region's services fit the first screen or so
+        assert page.locator("#servicios").bounding_box()["y"] < 900
+        first = page.locator("#prov-tambopata + .kb-cards article").first
+        assert first.get_attribute("id") == "cem-madre-de-dios"
+        service_call = first.locator("a.kb-call").first
+        assert service_call.bounding_box()["height"] >= 44
+        assert service_call.get_attribute("href") == "tel:+51994834124"
         page.goto(base + "en/directorio/")
         group = page.locator("details#region-piura")
         assert not group.locator("ul").is_visible()
@@ -591,3 +600,29 @@ def test_markup_in_data_shows_as_text_through_the_build_environment(tmp_path):
     html = render_contacts(ctx)
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;DIRESA" in html
+
+
+# --- Region pages list every MIMP service (issue 14) ------------------------------------------
+
+ARTICLE_RE = re.compile(r'<article class="kb-card kb-card--service" id="([^"]+)"[^>]*>(.*?)</article>', re.S)
+
+
+@pytest.mark.parametrize("region", sorted(REGIONS))
+def test_region_page_lists_every_service_with_tap_to_call(contacts_site, region):
+    from scripts.directory import print_order
+
+    imported = print_order([v for v in region_views(region, CONTACTS_DIR, TODAY) if v["provenance"]])
+    anchors = {}
+    for prefix, note in (("", "Número por confirmar"), ("en/", "Number to be confirmed")):
+        html = (contacts_site / prefix / "directorio" / region / "index.html").read_text(encoding="utf-8")
+        cards = dict(ARTICLE_RE.findall(html))
+        assert list(cards) == [v["id"] for v in imported]              # all of them, capital first
+        for view in imported:
+            card = cards[view["id"]]
+            for phone in view["phones"]:
+                assert f'href="{phone["href"]}"' in card and re.fullmatch(r"tel:\+51\d{9}", phone["href"])
+            assert (note in card) == any(p["conflict"] for p in view["phones"]), view["id"]
+            assert "Listado en el directorio" in card or "Listed in MIMP" in card
+        anchors[prefix] = re.findall(r'<h3 class="kb-province__name" id="([^"]+)"', html)
+        assert all(f'href="#{a}"' in html for a in anchors[prefix])    # jump links
+    assert anchors[""] == anchors["en/"] and anchors[""][0].startswith("prov-")

@@ -4,13 +4,16 @@ One file per region (plus `nacional.yml`); the fields follow Open Referral HSDS 
 has them (scripts/schemas/contact.schema.json). A wrong number can hurt a patient, so the
 validator checks meaning as well as shape, and every problem names file, line and field.
 
-Modules (each imports only those above it; nothing imports `exports` or `render`):
+Modules (each imports only those above it, `importer` aside; nothing imports `exports` or `render`):
 
     common     constants (regions, short codes, export file names), `text(value, lang)`
     phones     parse_phone / tel_href (phonenumbers; E.164 `tel:` targets)
     model      loading files, plain views of entries (`region_views`, `directory_views`)
+    privacy    never published (shelters, CAI, person's names) and hostile text (used by validate)
     validate   JSON Schema + meaning + cross-file rules; review dates (`overdue_entries`)
-    printing   what pocket guides and exports print: `usable_contacts`, `national_lines`
+    importer   `python -m scripts import-mimp`: data/mimp/ -> docs/_data/contactos/mimp/<region>.yml
+    printing   what pocket guides and exports print: `usable_contacts`, `national_lines`,
+               `status_line`, `print_order`, `province_groups`, `phone_note`
     render     the markers kb:contactos, kb:lineas-nacionales, kb:directorio, kb:datos-abiertos
     exports    HSDS JSON, CSV and vCards written by the build (owned by the pocket/exports slice)
     cli        `python -m scripts validate-contacts | report-contacts`

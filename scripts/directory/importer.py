@@ -47,23 +47,18 @@ PHONE_SPLIT = re.compile(r"\s*/+\s*|\s+-\s+|\s*;\s*|\s+y\s+")
 PHONE_CHARS = re.compile(r"^[\d\s()\-]+$")
 # Peru's mainland bounding box (with a margin): coordinates outside it are refused.
 LAT_RANGE, LON_RANGE = (-18.6, 0.1), (-81.5, -68.5)
+# What each service does, in one line (FACTS.md §10j; MIMP's own type descriptions in file A).
 TYPE_TEXT = {
-    "cem": {"es": "Atención gratuita legal, psicológica y social a víctimas de violencia contra la mujer y "
-                  "los integrantes del grupo familiar, incluida la trata de mujeres y niñas.",
-            "en": "Free legal, psychological and social care for victims of violence against women and "
-                  "family members, including trafficking of women and girls."},
-    "cem-comisaria": {"es": "Dentro de la comisaría. Atención gratuita legal, psicológica y social a víctimas de "
-                            "violencia contra la mujer y los integrantes del grupo familiar.",
-                      "en": "Inside the police station. Free legal, psychological and social care for victims "
-                            "of violence against women and family members."},
-    "sar": {"es": "Atención itinerante frente a la violencia en comunidades rurales y zonas de difícil acceso sin CEM.",
-            "en": "Itinerant care for victims of violence in rural communities and hard-to-reach areas without a CEM."},
-    "sau": {"es": "Respuesta urgente cuando el riesgo es grave: traslado y acompañamiento en la emergencia.",
-            "en": "Urgent response when the risk is severe: transport and accompaniment in the emergency."},
-    "upe": {"es": "Protección de niñas, niños y adolescentes sin cuidado familiar o en riesgo, incluidas "
-                  "las víctimas de trata.",
-            "en": "Protection of children and adolescents without family care or at risk, including child "
-                  "victims of trafficking."},
+    "cem": {"es": "Atención legal, psicológica y social gratuita a víctimas de violencia contra la mujer y la familia, también de trata.",
+            "en": "Free legal, psychological and social care for victims of violence against women and families, trafficking included."},
+    "cem-comisaria": {"es": "En la comisaría: atención legal, psicológica y social gratuita a víctimas de violencia contra la mujer y la familia.",
+                      "en": "In the police station: free legal, psychological and social care for victims of violence against women and families."},
+    "sar": {"es": "Atención itinerante frente a la violencia en comunidades rurales sin CEM.",
+            "en": "Itinerant care for victims of violence in rural communities without a CEM."},
+    "sau": {"es": "Respuesta urgente cuando el riesgo es grave: traslado y acompañamiento.",
+            "en": "Urgent response when the risk is severe: transport and accompaniment."},
+    "upe": {"es": "Protección de niñas, niños y adolescentes sin cuidado familiar o en riesgo, también víctimas de trata.",
+            "en": "Protection for children and adolescents without family care or at risk, trafficking victims included."},
 }
 ORGANIZATION = {"es": "Ministerio de la Mujer y Poblaciones Vulnerables (MIMP)",
                 "en": "Ministry of Women and Vulnerable Populations (MIMP)"}
@@ -696,3 +691,21 @@ def write_files(result: ImportResult, out_dir: Path) -> list[Path]:
             path.write_text(text, encoding="utf-8")
             written.append(path)
     return written
+
+
+def check_generated(docs_dir: Path | None = None) -> list:
+    """For `python -m scripts check`: the generated files equal a fresh import of data/mimp/."""
+    from scripts.problems import Problem, relpath
+
+    out_dir = (Path(docs_dir) / "_data" / "contactos" if docs_dir else CONTACTS_DIR) / GENERATED_SUBDIR
+    try:
+        result = run_import(DATA_DIR, out_dir, dt.date.today())
+    except ImportFailure as error:
+        return [Problem(relpath(DATA_DIR / MANIFEST), None, "", str(error), "fix the dataset or its manifest entry")]
+    problems = []
+    for region, text in result.files.items():
+        path = out_dir / f"{region}.yml"
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            problems.append(Problem(relpath(path), None, "", "differs from what data/mimp/ gives (edited by hand, "
+                                    "or the datasets changed)", "run python -m scripts import-mimp and read its review diff"))
+    return problems

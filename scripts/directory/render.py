@@ -14,6 +14,8 @@ from scripts.directory.common import (CONTACTS_DIR, EXPORT_DIR, NATIONAL, NATION
                                       text)
 from scripts.directory.model import directory_views, labels, load_contact_file, region_views
 from scripts.directory.phones import tel_href
+from scripts.directory.printing import (is_capital, phone_note, print_order, prose_date, province_groups,
+                                        status_line)
 from scripts.markers import MarkerContext, MarkerError, register
 
 # --- Markers ---------------------------------------------------------------------
@@ -23,18 +25,7 @@ def _today(ctx: MarkerContext) -> dt.date:
     return ctx.extra.get("today") or dt.date.today()
 
 
-def _format_date(value: dt.date | None, lang: str, precision: str = "day") -> str:
-    """A date as prose; month- or year-only dates shown as such ('noviembre de 2025', '2025')."""
-    from scripts.dates import MONTHS, format_date
-
-    if not value:
-        return ""
-    if precision == "year":
-        return str(value.year)
-    if precision == "month":
-        month = MONTHS[lang][value.month - 1]
-        return f"{month} de {value.year}" if lang == "es" else f"{month} {value.year}"
-    return format_date(value, lang)
+_format_date = prose_date   # one implementation (scripts/directory/printing.py)
 
 
 def card_data(view: dict, lang: str) -> dict:
@@ -53,8 +44,8 @@ def card_data(view: dict, lang: str) -> dict:
             "verified_on": (_format_date(phone["verified_on"], lang, phone["verified_precision"] or "day")
                             if phone["own_date"] else ""),
             "verified_exact": (phone["verified_precision"] or "day") == "day",
-            # the card's badge covers phones dated with the entry; flag only older numbers
-            "stale": phone["stale"] and phone["own_date"],
+            "conflict": phone.get("conflict", False),
+            "conflict_note": phone_note(phone, lang),
         })
     address = view["address"]
     return {
@@ -73,6 +64,10 @@ def card_data(view: dict, lang: str) -> dict:
         "emails": view["emails"],
         "url": view["url"],
         "address": f"{address['address_1']}, {address['city']}" if address else "",
+        "province": view.get("province") or "",
+        "district": view.get("district") or "",
+        "imported": bool(view.get("provenance")),
+        "status": status_line(view, lang),
         "confidential": view["confidential_location"],
         "source": view["source"],
         "source_url": view["source_url"],
@@ -112,9 +107,13 @@ def render_national_lines(ctx: MarkerContext) -> str:
             "note": text(phone.get("description"), ctx.lang),
             "available_24h": bool(entry.get("available_24h")),
             "verified_on": entry.get("verified_on"),
+            # where a line does not reach the whole country (SAMU 106), say so even in the compact list
+            "area": ("" if text(entry.get("service_area"), "es") in ("", "Todo el Perú")
+                     else text(entry.get("service_area"), ctx.lang)),
         })
     return ctx.render("partials/kb-lines.html", lines=lines, lang=ctx.lang,
-                      compact=ctx.args.get("formato") == "compacto")
+                      compact=ctx.args.get("formato") in ("compacto", "rejilla"),
+                      grid=ctx.args.get("formato") == "rejilla")
 
 
 @register("contactos")
@@ -129,10 +128,41 @@ def render_contacts(ctx: MarkerContext) -> str:
         views = [v for v in views if v["hotline"]]
     elif ctx.args.get("solo") == "instituciones":
         views = [v for v in views if not v["hotline"]]
+    has_number = any(v["phones"] for v in views)          # the region's MIMP services included
+    views = [v for v in views if not v.get("provenance")]  # imported services: kb:servicios
     cards = [card_data(v, ctx.lang) for v in views]
-    has_number = any(c["phones"] for c in cards)
     return ctx.render("partials/kb-contact-cards.html", cards=cards, lang=ctx.lang, region=region,
                       national=region == NATIONAL, has_number=has_number)
+
+
+def province_anchor(province: str) -> str:
+    """Anchor of a province group: the same in both languages ('prov-la-convencion')."""
+    from scripts.directory.importer import slug
+
+    return f"prov-{slug(province)}"
+
+
+@register("servicios")
+def render_services(ctx: MarkerContext) -> str:
+    """The region's MIMP services (CEM, SAR, SAU, UPE) by province, capital first, with jump links."""
+    region = ctx.args.get("region") or ctx.meta.get("region")
+    if not region or region not in REGIONS:
+        raise MarkerError("kb:servicios needs a region (front matter 'region:' or region=) of the 12")
+    views = [v for v in region_views(region, _contacts_dir(ctx), _today(ctx)) if v.get("provenance")]
+    if not views:
+        raise MarkerError(f"kb:servicios: no imported services for {region!r} (run python -m scripts import-mimp)")
+    groups = []
+    for province, entries in province_groups(views):
+        groups.append({"province": province, "anchor": province_anchor(province),
+                       "capital": any(is_capital(e) for e in entries),
+                       "cards": [card_data(v, ctx.lang) for v in entries]})
+    counts = {kind: sum(1 for v in views if v["service_type"] == kind) for kind in ("cem", "sau", "upe", "sar")}
+    type_labels = labels("service_type")
+    summary = [{"kind": k, "count": n, "label": text(type_labels[k], ctx.lang)} for k, n in counts.items() if n]
+    first = views and print_order(views)[0]
+    return ctx.render("partials/kb-contact-cards.html", groups=groups, cards=[], lang=ctx.lang, region=region,
+                      national=False, has_number=True, summary=summary, total=len(views),
+                      edition=status_line(first, ctx.lang) if first else "")
 
 
 def _page_href(ctx: MarkerContext, key: str, anchor: str = "") -> str:
@@ -146,26 +176,48 @@ def _page_href(ctx: MarkerContext, key: str, anchor: str = "") -> str:
     return f"{href}#{anchor}" if anchor else href
 
 
+IMPORTED_TYPES = ("cem", "sau", "upe", "sar")
+
+
 @register("directorio")
 def render_directory(ctx: MarkerContext) -> str:
-    """Directory home: every region (vista=regiones) or every service type (vista=tipos), no JS."""
+    """Directory home: every region (vista=regiones) or every service type (vista=tipos), no JS.
+
+    MIMP's services (hundreds) are counted per region with a link to the region page, where
+    they are listed by province; the hand-written institutions are listed one by one.
+    """
     today = _today(ctx)
     views = directory_views(_contacts_dir(ctx), today)
     type_labels = labels("service_type")
     regions = []
     for slug, (ubigeo, name) in sorted(REGIONS.items(), key=lambda item: item[1][1]):
+        entries = views.get(slug, [])
+        imported = [v for v in entries if v.get("provenance")]
         regions.append({"slug": slug, "name": name, "ubigeo": ubigeo,
                         "href": _page_href(ctx, f"directorio/{slug}"),
-                        "entries": [card_data(v, ctx.lang) for v in views.get(slug, [])]})
+                        "services_href": _page_href(ctx, f"directorio/{slug}", "servicios"),
+                        "services": [{"kind": k, "count": sum(1 for v in imported if v["service_type"] == k)}
+                                     for k in IMPORTED_TYPES if any(v["service_type"] == k for v in imported)],
+                        "services_total": len(imported),
+                        "entries": [card_data(v, ctx.lang) for v in entries if not v.get("provenance")]})
     by_type: dict[str, list[dict]] = {}
     for slug, entries in views.items():
         for view in entries:
+            if view.get("provenance"):
+                continue
             card = card_data(view, ctx.lang)
             card["region_name"] = REGIONS.get(slug, ("", ""))[1]
             card["href"] = (_page_href(ctx, f"directorio/{slug}", view["id"]) if slug in REGIONS
                             else f"#{view['id']}")
             by_type.setdefault(view["service_type"], []).append(card)
-    types = [{"id": key, "label": text(label, ctx.lang), "entries": by_type[key]}
+    for kind in IMPORTED_TYPES:
+        for region in regions:
+            count = next((s["count"] for s in region["services"] if s["kind"] == kind), 0)
+            if count:
+                by_type.setdefault(kind, []).append({"name": region["name"], "href": region["services_href"],
+                                                     "count": count, "phones": [], "region_name": ""})
+    types = [{"id": key, "label": text(label, ctx.lang), "entries": by_type[key],
+              "imported": key in IMPORTED_TYPES}
              for key, label in type_labels.items() if key in by_type]
     return ctx.render("partials/kb-directory.html", regions=regions, types=types, lang=ctx.lang,
                       view=ctx.args.get("vista", "regiones"))
