@@ -2,7 +2,8 @@
 
 Nothing is typed here twice: steps, "what not to do" and the referral pathway are the
 snippets in docs/_includes/, the checklist is `scripts.indicators.key_indicators`, the
-contacts are `scripts.contacts.usable_contacts` and `national_lines`. Every source is a
+contacts are `scripts.directory.usable_contacts` and `national_lines` (worded by the
+directory's `status_line`, ordered by its `print_order`). Every source is a
 replaceable provider (`Providers`), so tests can feed fixture content.
 
 Pipeline (pure functions): gather_guide() -> GuideContent -> render_html() -> write_pdf().
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from scripts import DOCS_DIR, LANGUAGES, ROOT
-from scripts.dates import MONTHS, add_months, as_date, format_date
+from scripts.dates import add_months, as_date, format_date
 
 # The twelve regions of the directory plus the national edition (region id = data file name).
 # Alphabetical by name (Cajamarca before Callao), the national edition last.
@@ -81,7 +82,6 @@ LABELS: dict[str, dict[str, str]] = {
         "more_no_url": "{n} servicios más en la página de la región del sitio.",
         "more_no_url_one": "1 servicio más en la página de la región del sitio.",
         "no_qr": "Sin código QR: esta copia se generó sin la dirección del sitio publicado. Busque la versión actual en el sitio de la guía.",
-        "status_public": "Según fuente de {date}",
         "province": "Provincia de {name}",
         "others": "Otras instituciones",
         "status_all": "{status}, salvo que se indique otra fuente.",
@@ -118,7 +118,6 @@ LABELS: dict[str, dict[str, str]] = {
         "more_no_url": "{n} more services on the region's page of the site.",
         "more_no_url_one": "1 more service on the region's page of the site.",
         "no_qr": "No QR code: this copy was made without the address of the published site. Look for the current version on the guide's website.",
-        "status_public": "According to a source dated {date}",
         "province": "{name} province",
         "others": "Other institutions",
         "status_all": "{status}, unless another source is given.",
@@ -253,30 +252,11 @@ def localise(value: Any, lang: str) -> str:
     return "" if value is None else str(value)
 
 
-def _date_text(value: dt.date, precision: str, lang: str) -> str:
-    if precision == "year":
-        return str(value.year)
-    if precision == "month":
-        month = MONTHS[lang][value.month - 1]
-        return f"{month} de {value.year}" if lang == "es" else f"{month} {value.year}"
-    return format_date(value, lang)
-
-
 def status_line(entry: dict, lang: str) -> str:
-    """What is known about a contact, said plainly (never "verified" for a desk check).
-
-    The directory's own `status_line(entry, lang)` wins when it exists (one wording for
-    pages, PDFs and exports); this fallback names the kind of source and its date only.
-    """
-    directory_status = _optional("scripts.directory", "status_line")
-    if directory_status is not None:
-        dates = {k: as_date(entry.get(k)) for k in ("verified_on", "confirmed_by_phone_on") if entry.get(k)}
-        return str(directory_status({**entry, **dates}, lang))
-    when = as_date(entry.get("verified_on"))
-    if when is None:
-        return ""
-    date = _date_text(when, str(entry.get("verified_precision") or "day"), lang)
-    return LABELS[lang]["status_public"].format(date=date)
+    """What is known about a contact, said plainly: the directory's own wording (pages, PDFs
+    and exports say it alike), never "verified" for a desk check."""
+    dates = {k: as_date(entry.get(k)) for k in ("verified_on", "confirmed_by_phone_on") if entry.get(k)}
+    return str(_feature("scripts.directory", "status_line")({**entry, **dates}, lang))
 
 
 def _title(text: str) -> str:
