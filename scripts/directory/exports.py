@@ -11,11 +11,13 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from pathlib import Path
 
 from scripts.directory.common import (CONTACTS_DIR, CSV_NAME, EXPORT_DIR, JSON_NAME, LANGS, NATIONAL, REGIONS,
                                       export_names, text, vcard_name)  # noqa: F401 (export_names: re-exported)
 from scripts.directory.model import directory_views, labels
+from scripts.directory.printing import phone_note, status_line
 
 HSDS_VERSION = "3.0"
 PROFILE = "pe-trata-salud (HSDS 3.0 + x_ fields: es/en text, region, source, review)"
@@ -23,7 +25,12 @@ CSV_FIELDS = ("id", "region", "ubigeo", "service_type", "name_es", "name_en", "o
               "organization_en", "description_es", "description_en", "phones", "phones_tel",
               "emails", "url", "languages", "available_24h", "hours_es", "hours_en", "address",
               "confidential_location", "service_area_es", "service_area_en", "verified_on",
-              "review_every_months", "source", "source_url")
+              "review_every_months", "source", "source_url",
+              # issue 14: where each imported service comes from, and what is known about it
+              "province", "district", "latitude", "longitude", "phones_to_confirm", "status_es", "status_en",
+              "confirmed_by_phone_on", "provenance_dataset", "provenance_record", "provenance_edition",
+              "provenance_official_url", "provenance_file", "provenance_read_from", "provenance_sha256",
+              "provenance_imported_on")
 # National lines a card without a regional number points to (ids in contactos/nacional.yml;
 # their names and numbers come from there, never typed here).
 FALLBACK_LINES = ("linea-100", "linea-1818")
@@ -33,6 +40,25 @@ FALLBACK_LINES = ("linea-100", "linea-1818")
 
 def _iso(value) -> str | None:
     return value.isoformat() if isinstance(value, dt.date) else value
+
+
+PROVENANCE_FIELDS = ("dataset", "record", "official_name", "official_url", "edition", "file", "read_from",
+                     "sha256", "imported_on")
+
+
+def provenance(view: dict) -> dict | None:
+    """Where an imported service comes from (dataset, record, edition, copy read, import date)."""
+    source = view.get("provenance")
+    if not source:
+        return None
+    data = {key: _iso(source.get(key)) for key in PROVENANCE_FIELDS}
+    data["title"] = source.get("title")
+    return data
+
+
+def status(view: dict) -> dict:
+    """What is known about the entry, in both languages (never "verified" for a desk check)."""
+    return {lang: status_line(view, lang) for lang in LANGS}
 
 
 def hsds_service(view: dict) -> dict:
@@ -59,6 +85,9 @@ def hsds_service(view: dict) -> dict:
             "x_free": p["free"],
             "x_available_24h": p["available_24h"],
             "x_verified_on": _iso(p["verified_on"]),
+            "x_conflict": bool(p.get("conflict")),
+            "x_listed_in": list(p.get("listed_in") or []),
+            "x_note": {lang: phone_note(p, lang) for lang in LANGS} if p.get("conflict") else None,
         } for i, p in enumerate(view["phones"])],
         "languages": [{"code": c, "name": text(lang_labels.get(c, c), "es")} for c in view["languages"]],
         "service_areas": [{"id": f"{view['id']}-area", "name": text(view["service_area"], "es")}] if view["service_area"] else [],
@@ -69,6 +98,8 @@ def hsds_service(view: dict) -> dict:
             "location_type": "redacted" if view["confidential_location"] else ("physical" if view["address"] else "virtual"),
             "external_identifier": view["ubigeo"],
             "external_identifier_type": "ubigeo" if view["ubigeo"] else None,
+            "latitude": None if view["confidential_location"] else view.get("latitude"),
+            "longitude": None if view["confidential_location"] else view.get("longitude"),
             "addresses": [{"address_1": view["address"]["address_1"], "city": view["address"]["city"],
                            "state_province": view["address"].get("state_province", ""), "country": "PE",
                            "address_type": "physical"}] if view["address"] else [],
@@ -83,6 +114,12 @@ def hsds_service(view: dict) -> dict:
         "x_source": view["source"],
         "x_source_url": view["source_url"],
         "x_review_every_months": view["review_every_months"],
+        "x_province": view.get("province"),
+        "x_district": view.get("district"),
+        "x_source_date": _iso(view["verified_on"]),
+        "x_confirmed_by_phone_on": _iso(view.get("confirmed_by_phone_on")),
+        "x_status": status(view),
+        "x_provenance": provenance(view),
     }
     return service
 
@@ -101,6 +138,18 @@ def read_json(payload: str) -> list[dict]:
 
 
 # --- CSV --------------------------------------------------------------------------
+
+# A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(...),
+# +cmd|..., -2+3, @SUM); tab and CR start one too in some programs (OWASP "CSV injection").
+# Full-width forms are included: some spreadsheets normalise them.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def csv_cell(value: object) -> str:
+    """A CSV cell that a spreadsheet shows as text: formula starters get a leading apostrophe."""
+    cell = "" if value is None else str(value)
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
 
 def csv_row(view: dict) -> dict:
     """One entry as a flat CSV row (lists joined with ' | ')."""
@@ -122,6 +171,14 @@ def csv_row(view: dict) -> dict:
         "service_area_es": text(view["service_area"], "es"), "service_area_en": text(view["service_area"], "en"),
         "verified_on": _iso(view["verified_on"]) or "", "review_every_months": str(view["review_every_months"]),
         "source": view["source"] or "", "source_url": view["source_url"] or "",
+        "province": view.get("province") or "", "district": view.get("district") or "",
+        "latitude": "" if view["confidential_location"] or view.get("latitude") is None else str(view["latitude"]),
+        "longitude": "" if view["confidential_location"] or view.get("longitude") is None else str(view["longitude"]),
+        "phones_to_confirm": " | ".join(p["number"] for p in view["phones"] if p.get("conflict")),
+        "status_es": status_line(view, "es"), "status_en": status_line(view, "en"),
+        "confirmed_by_phone_on": _iso(view.get("confirmed_by_phone_on")) or "",
+        **{f"provenance_{key}": str((provenance(view) or {}).get(key) or "")
+           for key in ("dataset", "record", "edition", "official_url", "file", "read_from", "sha256", "imported_on")},
     }
 
 
@@ -132,7 +189,7 @@ def to_csv(views: dict[str, list[dict]]) -> str:
     writer.writeheader()
     for region in views:
         for view in views[region]:
-            writer.writerow(csv_row(view))
+            writer.writerow({key: csv_cell(value) for key, value in csv_row(view).items()})
     return buffer.getvalue()
 
 
@@ -143,8 +200,30 @@ def read_csv(payload: str) -> list[dict]:
 
 # --- vCard 3.0 (imports on Android and iPhone) ------------------------------------------
 
-def _escape(value: str) -> str:
-    return (value.replace("\\", "\\\\").replace("\n", "\\n").replace(",", "\\,").replace(";", "\\;"))
+# Line breaks in any form: CRLF, a bare CR, LF, and the Unicode ones some readers honour.
+_LINE_BREAK = re.compile("\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
+# Other control characters have no meaning in a card and may confuse a parser: dropped.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def vcard_text(value: str) -> str:
+    """A TEXT value escaped per RFC 6350 §3.4: backslash, comma, semicolon; every line break -> \\n."""
+    value = _CONTROL.sub("", str(value)).replace("\t", " ")
+    value = value.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
+    return _LINE_BREAK.sub("\\\\n", value)
+
+
+def vcard_value(value: str) -> str:
+    """A URI, e-mail or phone value: no line break or control character can end the line early."""
+    return _CONTROL.sub("", _LINE_BREAK.sub("", str(value))).replace("\t", "")
+
+
+_escape = vcard_text        # older name
+
+
+def _unescape(value: str) -> str:
+    """The inverse of vcard_text (one pass, so "\\\\n" stays a backslash and an n)."""
+    return re.sub(r"\\([\\,;nN])", lambda m: "\n" if m.group(1) in "nN" else m.group(1), value)
 
 
 def _fold(line: str) -> str:
@@ -176,28 +255,38 @@ def no_number_note(national: list[dict], lang: str) -> str:
     return f"No verified regional number: call {calls}."
 
 
+VCARD_WORDS = {
+    "es": {"source": "Fuente"},
+    "en": {"source": "Source"},
+}
+
+
 def vcard(view: dict, lang: str, no_number: str = "") -> str:
-    """One entry as a vCard; entries without a number say so in NOTE."""
+    """One entry as a vCard (what a phone's contacts app imports).
+
+    NOTE says what is known about the entry and, first, names every phone on which the
+    sources disagree with the directory's own warning (pocket guides leave those out).
+    """
     name = text(view["name"], lang)
     lines = ["BEGIN:VCARD", "VERSION:3.0", f"FN:{_escape(name)}", f"N:{_escape(name)};;;;"]
     org = text(view["organization"], lang)
     if org:
         lines.append(f"ORG:{_escape(org)}")
-    for phone in view["phones"]:
+    phones = view["phones"]
+    for phone in phones:
         kind = {"voice": "VOICE", "text": "TEXT", "fax": "FAX", "cell": "CELL"}.get(phone["type"], "VOICE")
-        lines.append(f"TEL;TYPE={kind}:{phone['e164'] or phone['number']}")
+        lines.append(f"TEL;TYPE={kind}:{vcard_value(phone['e164'] or phone['number'])}")
     for email in view["emails"]:
-        lines.append(f"EMAIL;TYPE=INTERNET:{email}")
+        lines.append(f"EMAIL;TYPE=INTERNET:{vcard_value(email)}")
     if view["url"]:
-        lines.append(f"URL:{view['url']}")
-    note = [text(view["description"], lang)]
-    if not view["phones"]:
+        lines.append(f"URL:{vcard_value(view['url'])}")
+    note = [f"{p['number']}: {phone_note(p, lang)}" for p in phones if p.get("conflict")]
+    note.append(text(view["description"], lang))
+    if not phones:
         note.append(no_number)
-    verified = _iso(view["verified_on"])
-    note.append(f"{'Verificado el' if lang == 'es' else 'Verified on'} {verified}. "
-                f"{'Fuente' if lang == 'es' else 'Source'}: {view['source']}")
+    note.append(f"{status_line(view, lang)}. {VCARD_WORDS[lang]['source']}: {view['source']}")
     lines.append(f"NOTE:{_escape(' '.join(n for n in note if n))}")
-    lines.append(f"UID:urn:trata-salud:{view['id']}")
+    lines.append(f"UID:urn:trata-salud:{vcard_value(view['id'])}")
     lines.append("END:VCARD")
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"
 
@@ -225,7 +314,7 @@ def read_vcards(payload: str) -> list[dict]:
             if base == "TEL":
                 card["TEL"].append(value)
             else:
-                card[base] = value.replace("\\,", ",").replace("\\;", ";").replace("\\n", "\n").replace("\\\\", "\\")
+                card[base] = _unescape(value)
     return cards
 
 
