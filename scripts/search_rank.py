@@ -47,7 +47,7 @@ TAG_RE = re.compile(r"<[^>]+>")
 NON_WORD_RE = re.compile(r"[^a-z0-9]+")
 SECTION_KEYS = {"etiqueta", "peso"}
 TOP_KEYS = {"secciones", "anclas", "vacias", "palabras", "erratas"}
-RULE_KEYS = {"escriben", "buscar"}
+RULE_KEYS = {"escriben", "buscar", "fuerte"}
 
 
 def fold(text: str) -> str:
@@ -67,6 +67,7 @@ class Rule:
 
     typed: tuple[str, ...]
     guide: tuple[str, ...]          # normalised phrases; an all-capitals phrase matches case-sensitively
+    strong: bool = False            # a match in the text weighs like one in the title
 
 
 @dataclass
@@ -192,20 +193,25 @@ def load_search_words(path: Path = WORDS_FILE, glossary_file: Path | None = None
         typed, found_t = _per_language(rule.get("escriben"), shown, line_of(rule, "escriben"), f"{where}.escriben")
         guide, found_g = _per_language(rule.get("buscar"), shown, line_of(rule, "buscar"), f"{where}.buscar")
         problems += found_t + found_g
+        strong = rule.get("fuerte", False)
+        if not isinstance(strong, bool):
+            problems.append(Problem(shown, line_of(rule, "fuerte"), f"{where}.fuerte", "must be true or false",
+                                    "fuerte: true makes a match in the text weigh like one in the title"))
+            strong = False
         for lang in set(typed) & set(guide):
-            words.rules[lang].append(_rule(typed[lang], guide[lang], words.typos[lang]))
+            words.rules[lang].append(_rule(typed[lang], guide[lang], words.typos[lang], strong))
 
     words.rules = {lang: words.rules[lang] + glossary_rules(lang, glossary_file) for lang in LANGUAGES}
     return words, problems
 
 
-def _rule(typed: list[str], guide: list[str], typos: dict[str, str]) -> Rule:
+def _rule(typed: list[str], guide: list[str], typos: dict[str, str], strong: bool = False) -> Rule:
     """A rule with its typed words' known misspellings added."""
     typed_words = [normalise(t).strip() for t in typed]
     tokens = {w for t in typed_words for w in t.split()}
     typed_words += sorted(wrong for wrong, right in typos.items() if right in tokens)
     guide_phrases = [g.strip() if g.strip().isupper() else normalise(g).strip() for g in guide]
-    return Rule(tuple(dict.fromkeys(typed_words)), tuple(p for p in guide_phrases if p))
+    return Rule(tuple(dict.fromkeys(typed_words)), tuple(p for p in guide_phrases if p), strong)
 
 
 def glossary_rules(lang: str, glossary_file: Path | None = None) -> list[Rule]:
@@ -244,7 +250,7 @@ def everyday_words(doc: dict, rules: list[Rule], typos: dict[str, str]) -> tuple
             in_title.update(dict.fromkeys(rule.typed))
         elif sum(_count(p, text, text_raw) * (MIN_TEXT_MATCHES if " " in p else 1)
                  for p in rule.guide) >= MIN_TEXT_MATCHES:
-            in_text.update(dict.fromkeys(rule.typed))
+            (in_title if rule.strong else in_text).update(dict.fromkeys(rule.typed))
     title_words, text_words = set(title.split()), set(text.split())
     for wrong, right in typos.items():
         if right in title_words:
@@ -282,14 +288,22 @@ def prepare_index(index: dict, lang: str, words: SearchWords) -> dict:
     config = index.setdefault("config", {})
     config.update({"lang": [plugin_name(lang)], "pipeline": [], "separator": SEPARATOR,
                    "fields": {name: dict(spec) for name, spec in FIELDS.items()}})
-    for doc in index.get("docs", []):
+    docs = index.get("docs", [])
+    pages = {doc.get("location", ""): doc for doc in docs if "#" not in doc.get("location", "")}
+    for doc in docs:
         for stale in ("title_folded", "text_folded", "kt", "kx", "boost"):
             doc.pop(stale, None)
+    for doc in docs:
         in_title, in_text = everyday_words(doc, words.rules.get(lang, []), words.typos.get(lang, {}))
         if in_title:
             doc["kt"] = in_title
         if in_text:
-            doc["kx"] = in_text
+            doc["kx"] = " ".join(filter(None, [doc.get("kx"), in_text]))
+        # what a section is about, its page is about too (Material ranks pages above sections)
+        page = pages.get(doc.get("location", "").partition("#")[0]) if "#" in doc.get("location", "") else None
+        if page is not None and in_title:
+            known = page.get("kx", "").split()
+            page["kx"] = " ".join(dict.fromkeys(known + in_title.split()))
         weight = document_weight(doc.get("location", ""), words)
         if weight != 1.0:
             doc["boost"] = weight

@@ -93,6 +93,18 @@ def test_everyday_words_go_to_title_or_text_field():
     assert "adolecentes" in in_text.split()                                # misspelling
 
 
+def test_strong_rules_and_sections_lift_their_page():
+    words, _ = load_search_words()
+    index = {"config": {}, "docs": [
+        {"location": "protocolos/x/", "title": "Violencia sexual", "text": ""},
+        {"location": "protocolos/x/#pasos", "title": "Pasos",
+         "text": "<li>Anticoncepción oral de emergencia (AOE): hasta 120 horas</li>"}]}
+    prepare_index(index, "es", words)
+    page, steps = index["docs"]
+    assert "pastilla" in steps["kt"].split()          # fuerte: true, said once in the text
+    assert "pastilla" in page["kx"].split()           # and its page answers to it too
+
+
 def test_weights_labels_and_config():
     words, _ = load_search_words()
     assert document_weight("protocolos/x/", words) > document_weight("formacion/x/", words)
