@@ -398,3 +398,15 @@ def run_bench_search(args) -> int:
                 print(f"  [{o.query.lang} {over}] {o.query.text!r} rank {o.rank or '-'}; "
                       f"expected {' or '.join(o.query.pages)}; got {', '.join(o.results[:3]) or 'nothing'}")
     return 1 if failed else 0
+
+
+def check_search_data(site_dir: Path | None = None) -> list[Problem]:
+    """The search words and the evaluation set are valid; every expected page exists in the build."""
+    from scripts.search_rank import load_search_words
+
+    _, problems = load_search_words()
+    queries, found = load_eval_set()
+    problems += found
+    if site_dir is not None:
+        problems += missing_pages(queries, Path(site_dir))
+    return problems

@@ -94,11 +94,13 @@ def _strings(value: Any) -> list[str] | None:
 
 def _per_language(value: Any, shown: str, line: int | None, where: str) -> tuple[dict[str, list[str]], list[Problem]]:
     """An {es: [...], en: [...]} map of word lists."""
-    if not isinstance(value, dict) or set(value) != set(LANGUAGES):
-        return {}, [Problem(shown, line, where, "needs a word list for each language: es and en",
-                            "write {es: [palabra], en: [word]}")]
+    if not isinstance(value, dict):
+        value = {}
     result, problems = {}, []
-    for lang in LANGUAGES:
+    if set(value) != set(LANGUAGES):
+        problems.append(Problem(shown, line, where, "needs a word list for each language: es and en",
+                                "write {es: [palabra], en: [word]}"))
+    for lang in (lang for lang in LANGUAGES if lang in value):
         words = _strings(value[lang])
         if words is None:
             problems.append(Problem(shown, line, f"{where}.{lang}", "must be a non-empty list of words",
@@ -153,6 +155,9 @@ def load_search_words(path: Path = WORDS_FILE, glossary_file: Path | None = None
     problems += found
 
     anchors = data.get("anclas") or {}
+    if not isinstance(anchors, dict):
+        problems.append(Problem(shown, line_of(data, "anclas"), "anclas", "must map a heading id to a weight",
+                                "write fuentes: 0.2"))
     for key, weight in (anchors.items() if isinstance(anchors, dict) else []):
         if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= 10:
             problems.append(Problem(shown, line_of(anchors, key), f"anclas.{key}", f"must be a number above 0, not {weight!r}",
@@ -165,8 +170,12 @@ def load_search_words(path: Path = WORDS_FILE, glossary_file: Path | None = None
     words.stop.update({lang: sorted({fold(w) for w in ws}) for lang, ws in stop.items()})
 
     typos = data.get("erratas") or {}
+    if not isinstance(typos, dict) or not all(isinstance(typos.get(lang, {}), dict) for lang in LANGUAGES):
+        problems.append(Problem(shown, line_of(data, "erratas"), "erratas", "must map es and en to {wrong: right}",
+                                "write erratas: {es: {telefno: telefono}, en: {referal: referral}}"))
+        typos = {}
     for lang in LANGUAGES:
-        pairs = typos.get(lang) if isinstance(typos, dict) else None
+        pairs = typos.get(lang)
         for wrong, right in (pairs.items() if isinstance(pairs, dict) else []):
             where = f"erratas.{lang}.{wrong}"
             wrong_f, right_f = fold(str(wrong)).strip(), fold(str(right or "")).strip()
@@ -198,6 +207,12 @@ def load_search_words(path: Path = WORDS_FILE, glossary_file: Path | None = None
             problems.append(Problem(shown, line_of(rule, "fuerte"), f"{where}.fuerte", "must be true or false",
                                     "fuerte: true makes a match in the text weigh like one in the title"))
             strong = False
+        for lang, phrases in typed.items():
+            useless = [w for w in phrases if normalise(w).split() and set(normalise(w).split()) <= set(words.stop[lang])]
+            if useless:
+                problems.append(Problem(shown, line_of(rule, "escriben"), f"{where}.escriben.{lang}",
+                                        f"{useless[0]!r} is made only of stop words: search never sees it",
+                                        "write the word that carries the meaning, or drop it"))
         for lang in set(typed) & set(guide):
             words.rules[lang].append(_rule(typed[lang], guide[lang], words.typos[lang], strong))
 

@@ -67,8 +67,9 @@ def test_bad_search_words_are_reported(tmp_path):
     path = tmp_path / "palabras.yml"
     path.write_text("secciones:\n  protocolos: {etiqueta: {es: Protocolo}, peso: 1}\n"
                     "  formacion: {etiqueta: {es: F, en: T}, peso: 0}\n"
-                    "vacias: {es: [de]}\n"
+                    "vacias: {es: [de, la]}\n"
                     "palabras:\n  - escriben: {es: [x], en: [y]}\n    buscar: {es: []}\n"
+                    "  - escriben: {es: [de la], en: [word]}\n    buscar: {es: [x], en: [y]}\n"
                     "erratas:\n  es: {telefono: teléfono}\n", encoding="utf-8")
     _, problems = load_search_words(path)
     found = {(p.field, p.message) for p in problems}
@@ -77,6 +78,7 @@ def test_bad_search_words_are_reported(tmp_path):
     assert ("vacias", "needs a word list for each language: es and en") in found
     assert ("palabras[1].buscar", "needs a word list for each language: es and en") in found
     assert ("erratas.es.telefono", "the misspelling equals the correct word") in found
+    assert ("palabras[2].escriben.es", "'de la' is made only of stop words: search never sees it") in found
 
 
 def test_everyday_words_go_to_title_or_text_field():
@@ -171,3 +173,11 @@ def test_short_words_never_bring_the_about_pages_first(browser, built_site, site
     outcomes = evaluate_site(browser, built_site, [Query(lang, query, ("x/",))], site_url)[lang]
     assert outcomes[0].results, f"no result for {query!r}"
     assert not outcomes[0].results[0].startswith("acerca/"), outcomes[0].results[:3]
+
+
+def test_check_search_data_reports_a_missing_expected_page(tmp_path):
+    from scripts.search_eval import check_search_data
+
+    problems = check_search_data(tmp_path)          # an empty "site": every expected page is missing
+    assert problems and all(p.message.endswith("is not in the built site") for p in problems)
+    assert check_search_data() == []
