@@ -181,3 +181,22 @@ def test_check_search_data_reports_a_missing_expected_page(tmp_path):
     problems = check_search_data(tmp_path)          # an empty "site": every expected page is missing
     assert problems and all(p.message.endswith("is not in the built site") for p in problems)
     assert check_search_data() == []
+
+
+@pytest.mark.browser
+def test_odd_queries_never_break_the_worker(page, site_url):
+    from scripts.search_eval import RUN_QUERIES_JS
+
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.set_viewport_size({"width": 1280, "height": 900})     # the search box is in the header
+    page.goto(site_url)
+    page.locator("input.md-search__input").click()
+    odd = ["*", "+", "-", "~", "^", "ab*cd", "*ino", "title:mina", '"violencia sexual"', "violencia~",
+           "🙂", "<img src=x>", "a" * 300, "¿qué?", "de de de", "NIÑAS", "niño*"]
+    results = page.evaluate(RUN_QUERIES_JS, odd)
+    assert errors == []
+    found = {r["query"]: len(r["links"]) for r in results}
+    assert found["de de de"] == 0                       # stop words only: nothing, not "declaración"
+    assert found["NIÑAS"] and found["niño*"] and found['"violencia sexual"']
