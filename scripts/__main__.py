@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check-urls": ("scripts.urls:run_check_urls", "every published URL still opens (page or redirect); --update adds new pages"),
     "pocket-guides": ("scripts.pocket:run_pocket_guides", "build the A6 pocket guides (PDF, every region × language)"),
     "bench": ("scripts.bench:run_bench", "build, serve and measure the site against the performance budgets (not in CI)"),
+    "bench-search": ("scripts.search_eval:run_bench_search", "search recall@1/@3, MRR, time to results and index size, http and file:// (not in CI)"),
 }
 
 

@@ -2,52 +2,19 @@
 
 Material (with static-i18n) writes one index for both languages, and lunr cannot fold
 accents (a query `atencion*` never matches `atención`). We split the index per language
-and add `title_folded`/`text_folded` fields holding the folded form of accented words,
-which `plugins.search.fields` in mkdocs.yml declares (see ../shared/TECH_NOTES.md §1-3).
+(see ../shared/TECH_NOTES.md §1-3); scripts/search_rank.py then ranks and enriches each
+part and writes the small lunr language plugin that folds accents inside lunr itself.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import re
-import unicodedata
 from pathlib import Path
 
-WORD_RE = re.compile(r"\w+", re.U)
-TAG_RE = re.compile(r"<[^>]+>")
+from scripts.search_rank import fold  # noqa: F401  (kept importable from here)
+
 CONFIG_BASE_RE = re.compile(r'(<script id="__config" type="application/json">[^<]*?"base": ")([^"]*)(")')
-
-
-def fold(text: str) -> str:
-    """Lower-case, strip accents and ñ's tilde: 'Niño Atención' -> 'nino atencion'."""
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _folded_if_changed(word: str) -> str | None:
-    """fold(word) when it differs from word.lower(), else None (cached: words repeat a lot)."""
-    folded = fold(word)
-    return folded if folded != word.lower() else None
-
-
-def folded_words(text: str) -> str:
-    """The distinct words of `text` whose folded form differs, folded, space-separated."""
-    seen: dict[str, None] = {}
-    for word in WORD_RE.findall(TAG_RE.sub(" ", text)):
-        folded = _folded_if_changed(word)
-        if folded is not None:
-            seen.setdefault(folded, None)
-    return " ".join(seen)
-
-
-def add_folded_fields(index: dict) -> dict:
-    """Add title_folded / text_folded to every document of a Material index."""
-    for doc in index.get("docs", []):
-        doc["title_folded"] = folded_words(doc.get("title", ""))
-        doc["text_folded"] = folded_words(doc.get("text", ""))
-    return index
 
 
 def split_index(index: dict, languages: dict[str, str]) -> dict[str, dict]:
@@ -70,8 +37,10 @@ def split_index(index: dict, languages: dict[str, str]) -> dict[str, dict]:
     return result
 
 
-def write_language_indexes(site_dir: Path, languages: dict[str, str]) -> dict[str, int]:
-    """Give each language its own accent-folded index (+ .js copy when built offline).
+def write_language_indexes(site_dir: Path, languages: dict[str, str], words=None) -> dict[str, int]:
+    """Give each language its own ranked, accent-folded index (+ .js copy when built offline).
+
+    `words` is a scripts.search_rank.SearchWords (default: an empty one, no everyday words).
 
     static-i18n either writes one index per language (search/, en/search/) or, in some
     configurations, one merged index; both cases end with one folded index per language.
@@ -95,8 +64,13 @@ def write_language_indexes(site_dir: Path, languages: dict[str, str]) -> dict[st
                 parts[lang] = part
     offline = (site_dir / "search" / "search_index.js").is_file()
     counts = {}
+    from scripts.search_rank import SearchWords, prepare_index, write_plugins
+
+    words = words if words is not None else SearchWords()
+    if parts:
+        write_plugins(site_dir, words, tuple(parts))
     for lang, part in parts.items():
-        add_folded_fields(part)
+        prepare_index(part, lang, words)
         folder = site_dir / languages[lang] / "search"
         folder.mkdir(parents=True, exist_ok=True)
         data = json.dumps(part, ensure_ascii=False, separators=(",", ":"))

@@ -2,24 +2,13 @@
 
 import json
 
-from scripts.search import add_folded_fields, fold, folded_words, point_config_base, split_index, write_language_indexes
+from scripts.search import fold, point_config_base, split_index, write_language_indexes
 
 LANGS = {"es": "", "en": "en/"}
 
 
 def test_fold_strips_accents_and_tilde():
     assert fold("Atención NIÑO Vacunación pingüino") == "atencion nino vacunacion pinguino"
-
-
-def test_folded_words_keeps_only_changed_words_once():
-    assert folded_words("<p>La atención del niño, atención</p> y salud") == "atencion nino"
-
-
-def test_add_folded_fields():
-    index = {"docs": [{"title": "Niñas", "text": "<p>mineria y minería</p>"}]}
-    add_folded_fields(index)
-    assert index["docs"][0]["title_folded"] == "ninas"
-    assert index["docs"][0]["text_folded"] == "mineria"
 
 
 def test_split_index_relocates_english_docs():
@@ -41,8 +30,10 @@ def test_write_language_indexes_splits_merged_index(tmp_path):
     (tmp_path / "search" / "search_index.json").write_text(json.dumps(merged), encoding="utf-8")
     assert write_language_indexes(tmp_path, LANGS) == {"es": 1, "en": 1}
     es = json.loads((tmp_path / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert es["docs"][0]["title_folded"] == "atencion"
+    assert es["config"]["lang"] == ["kbes"]            # folded by the lunr plugin, not extra fields
+    assert "title_folded" not in es["docs"][0]
     assert (tmp_path / "en" / "search" / "search_index.json").is_file()
+    assert (tmp_path / "assets/javascripts/lunr/min/lunr.kben.min.js").is_file()
 
 
 def test_point_config_base():

@@ -1,4 +1,4 @@
-"""One search index per language, accent-insensitive (scripts/search.py explains why)."""
+"""One search index per language, accent-insensitive and ranked (scripts/search.py, search_rank.py)."""
 
 import sys
 from pathlib import Path
@@ -8,10 +8,12 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 
 from scripts.search import (  # noqa: E402
     absolute_alternates, copy_sitemap_per_language, point_config_base, write_language_indexes)
+from scripts.search_rank import load_search_words  # noqa: E402
 
 # locale -> URL prefix of that language's pages
 LANGUAGE_PREFIXES = {"es": "", "en": "en/"}
@@ -29,7 +31,10 @@ def on_post_page(output, page, config, **kwargs):
 
 @event_priority(-200)  # after static-i18n (merges indexes) and offline (writes .js)
 def on_post_build(config, **kwargs):
-    """Split the merged index into search/ (es) and en/search/ (en), with folded fields."""
+    """Split the merged index into search/ (es) and en/search/ (en), ranked, with everyday words."""
+    words, problems = load_search_words()
+    if problems:
+        raise PluginError("Search words (docs/_data/busqueda/palabras.yml):\n" + "\n".join(p.format() for p in problems))
     site_dir = Path(config["site_dir"])
-    write_language_indexes(site_dir, LANGUAGE_PREFIXES)
+    write_language_indexes(site_dir, LANGUAGE_PREFIXES, words)
     copy_sitemap_per_language(site_dir, LANGUAGE_PREFIXES)
