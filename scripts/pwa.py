@@ -428,3 +428,12 @@ def precache_report(site_dir: Path) -> list[dict]:
                      "stored": sum(p.stat().st_size for p in files),
                      "largest_guide": guide.size if guide else 0})
     return rows
+
+
+if __name__ == "__main__":  # python -m scripts.pwa site/: what each language's app downloads
+    import sys
+
+    for row in precache_report(Path(sys.argv[1] if len(sys.argv) > 1 else "site")):
+        print(f"{row['lang']}: {row['files']} files, {row['download'] / 1048576:.2f} MB to download "
+              f"(+ {row['largest_guide'] // 1024} KB pocket guide at most), "
+              f"{row['stored'] / 1048576:.2f} MB stored; budget {PRECACHE_BUDGET / 1048576:.0f} MB")

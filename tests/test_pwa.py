@@ -16,7 +16,7 @@ import pytest
 
 from scripts import pwa
 from scripts.problems import Problem
-from tests.test_browser import search
+from tests.test_browser import AXE_TAGS, search
 from tests.test_site import build_docs
 
 SITE = (Path(__file__).parent / "fixtures" / "pwa" / "site").resolve()
@@ -388,6 +388,9 @@ def test_an_update_downloads_only_what_changed_and_offers_to_reload(phone, docs_
     downloaded = [p for p in log if not p.endswith("sw.js")]
     assert "/protocolos/primer-contacto/" in downloaded and len(downloaded) < 15, downloaded
     assert "kbnuevo" not in page.content()                        # still the saved version
+    from axe_playwright_python.sync_playwright import Axe
+    result = Axe().run(page, context=".kb-update", options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    assert result.response["violations"] == []
     with page.expect_navigation():
         notice.get_by_role("button", name="Actualizar").click()
     assert "kbnuevo" in page.content()
@@ -419,3 +422,15 @@ def test_file_copy_registers_no_worker_and_logs_no_error(page, offline_site):
     page.goto((offline_site / "index.html").as_uri())
     page.wait_for_timeout(1500)
     assert page.locator(".kb-update").count() == 0 and errors == []
+
+
+@pytest.mark.browser
+def test_with_data_saver_on_nothing_is_downloaded_in_the_background(phone, built_site, served):
+    base, log = served(built_site)
+    page = phone.new_page()
+    phone.new_cdp_session(page).send("Emulation.setDataSaverOverride", {"dataSaverEnabled": True})
+    page.goto(base + "protocolos/")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(5500)                      # past the idle callback's 5 s timeout
+    assert page.evaluate("navigator.serviceWorker.getRegistrations().then(r => r.length)") == 0
+    assert not any(p.endswith("sw.js") or "search_index" in p for p in log)
