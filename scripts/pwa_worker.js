@@ -43,10 +43,14 @@ function elsewhere(key) {
   return ELSEWHERE.some(function (root) { return key.indexOf(root) === 0; });
 }
 
-function download(url, revision) {
+function download(url) {
   return fetch(new Request(url, {cache: "reload", credentials: "same-origin"})).then(function (response) {
     if (!response.ok) { throw new Error(url + ": HTTP " + response.status); }
-    return response;
+    if (!response.redirected) { return response; }
+    // A redirected response cannot answer a navigation: keep its body and headers only.
+    return response.blob().then(function (body) {
+      return new Response(body, {status: 200, headers: response.headers});
+    });
   });
 }
 
@@ -77,7 +81,7 @@ function save(cache, before, url, revision) {
       ? caches.open(old.cache).then(function (c) { return c.match(url); })
       : Promise.resolve(null);
     return copy.then(function (response) {
-      return response || download(url, revision);
+      return response || download(url);
     }).then(function (response) { return cache.put(url, response); });
   });
 }
@@ -133,7 +137,7 @@ function saveGuide(url, revision) {
       .then(function (saved) {
         if (!saved) { return; }                        // install not finished: it is saved next time
         if (saved[url] === revision) { return; }
-        return download(url, revision).then(function (pdf) { return cache.put(url, pdf); }).then(function () {
+        return download(url).then(function (pdf) { return cache.put(url, pdf); }).then(function () {
           var others = Object.keys(saved).filter(function (u) { return GUIDES[u] && u !== url; });
           others.forEach(function (u) { delete saved[u]; });
           saved[url] = revision;

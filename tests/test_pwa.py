@@ -16,6 +16,7 @@ import pytest
 
 from scripts import pwa
 from scripts.problems import Problem
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.test_browser import AXE_TAGS, search
 from tests.test_site import build_docs
 
@@ -403,15 +404,21 @@ def test_an_update_downloads_only_what_changed_and_offers_to_reload(phone, docs_
 
 @pytest.mark.browser
 @pytest.mark.parametrize("path", ["", "en/"])
-def test_chromium_finds_the_app_installable(phone, built_site, served, path):
+def test_chromium_finds_the_app_installable(browser, built_site, served, tmp_path, path):
     base, _ = served(built_site)
-    page = phone.new_page()
-    page.goto(base + path)
-    wait_saved(page, "en" if path else "es")
-    cdp = phone.new_cdp_session(page)
-    assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
-    manifest = cdp.send("Page.getAppManifest")
-    assert manifest["url"] == base + path + "manifest.webmanifest" and not manifest.get("errors")
+    # a persistent profile: Chromium never offers to install from an incognito-like context
+    context = browser.browser_type.launch_persistent_context(
+        str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    try:
+        page = context.new_page()
+        page.goto(base + path)
+        wait_saved(page, "en" if path else "es")
+        cdp = context.new_cdp_session(page)
+        assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
+        manifest = cdp.send("Page.getAppManifest")
+        assert manifest["url"] == base + path + "manifest.webmanifest" and not manifest.get("errors")
+    finally:
+        context.close()
 
 
 @pytest.mark.browser
