@@ -85,6 +85,23 @@ def site_theme(css: Path = THEME_CSS) -> str:
     return theme_colour(css.read_text(encoding="utf-8"))
 
 
+# sw.js when the app is off but the site is served (mkdocs serve, PWA=0): a worker left on that
+# address by an earlier build (a deployment, or site/ served on 127.0.0.1:8000) finds this
+# at its next update check, deletes the app's caches, unregisters and reloads its pages.
+RETIRE_WORKER = """/* The offline app is off for this build (scripts/pwa.py): remove any worker and cache left. */
+"use strict";
+self.addEventListener("install", function () { self.skipWaiting(); });
+self.addEventListener("activate", function (event) {
+  event.waitUntil(caches.keys().then(function (names) {
+    return Promise.all(names.filter(function (name) { return name.indexOf("kb-") === 0; })
+      .map(function (name) { return caches.delete(name); }));
+  }).then(function () { return self.registration.unregister(); })
+    .then(function () { return self.clients.matchAll({type: "window"}); })
+    .then(function (pages) { pages.forEach(function (page) { page.navigate(page.url); }); }));
+});
+"""
+
+
 def app_enabled(offline: bool, command: str | None, env) -> bool:
     """Off in the file:// copy, under `mkdocs serve` (stale pages while editing) and with PWA=0."""
     return not offline and command != "serve" and env.get(ENV_SWITCH, "1") != "0"
@@ -410,6 +427,17 @@ def write_workers(site_dir: Path, template: str | None = None) -> tuple[dict[str
         (Path(site_dir) / prefix / WORKER_NAME).write_text(render_worker(template, config), encoding="utf-8")
         configs[lang] = config
     return configs, problems
+
+
+def write_retire_workers(site_dir: Path) -> list[Path]:
+    """App off: RETIRE_WORKER as every language's sw.js (never in the file:// copy)."""
+    paths = []
+    for prefix in LANGUAGE_PREFIXES.values():
+        if (Path(site_dir) / prefix / "index.html").is_file():
+            path = Path(site_dir) / prefix / WORKER_NAME
+            path.write_text(RETIRE_WORKER, encoding="utf-8")
+            paths.append(path)
+    return paths
 
 
 def precache_report(site_dir: Path) -> list[dict]:

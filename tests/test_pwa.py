@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from scripts import pwa
 from scripts.problems import Problem
@@ -288,7 +289,12 @@ def wait_until(page, js: str, arg, timeout: float = 60.0):
     take the pending Promise itself as truthy); return that value."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        value = page.evaluate(js, arg)
+        try:
+            value = page.evaluate(js, arg)
+        except PlaywrightError as error:     # the page navigated meanwhile: ask the new one
+            if "context was destroyed" not in str(error):
+                raise
+            value = None
         if value:
             return value
         page.wait_for_timeout(250)
@@ -441,3 +447,25 @@ def test_with_data_saver_on_nothing_is_downloaded_in_the_background(phone, built
     page.wait_for_timeout(5500)                      # past the idle callback's 5 s timeout
     assert page.evaluate("navigator.serviceWorker.getRegistrations().then(r => r.length)") == 0
     assert not any(p.endswith("sw.js") or "search_index" in p for p in log)
+
+
+def test_retire_workers_replace_every_language_worker(tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(SITE, site)
+    paths = pwa.write_retire_workers(site)
+    assert [p.relative_to(site).as_posix() for p in paths] == ["sw.js", "en/sw.js"]
+    assert paths[0].read_text(encoding="utf-8") == pwa.RETIRE_WORKER and "unregister()" in pwa.RETIRE_WORKER
+
+
+@pytest.mark.browser
+def test_turning_the_app_off_removes_it_from_phones_at_the_next_visit(phone, built_site, served, tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site)
+    base, _ = served(site)
+    page = phone.new_page()
+    page.goto(base + "glosario/")
+    wait_saved(page, "es")
+    pwa.write_retire_workers(site)                  # the next build has PWA=0 (or is mkdocs serve)
+    page.reload()
+    wait_until(page, "async () => (await navigator.serviceWorker.getRegistrations()).length === 0 && "
+               "(await caches.keys()).length === 0", None, timeout=20)

@@ -40,11 +40,19 @@ def on_page_context(context, page, config, nav, **kwargs):
 
 @event_priority(-400)  # after static-i18n, i18n_search (-200) and theme_js (-300): files are final
 def on_post_build(config, **kwargs):
-    """Icons, one manifest and one worker per language; the build stops if a precache is too big."""
+    """Icons, one manifest and one worker per language; the build stops if a precache is too big.
+
+    With the app off (serve, PWA=0) each sw.js is a worker that removes the app instead."""
     i18n = config.plugins.get("i18n")
-    if not _enabled(config) or getattr(i18n, "building", False):  # nested language build: wait
+    if getattr(i18n, "building", False):  # a nested language build: wait for the last pass
         return
     site_dir = Path(config["site_dir"])
+    offline = config.plugins.get("material/offline")
+    if offline and offline.config.enabled:  # file:// copy: no worker at all
+        return
+    if not _enabled(config):               # serve, PWA=0: retire a worker left by a build
+        pwa.write_retire_workers(site_dir)
+        return
     try:
         theme = pwa.site_theme()
         pwa.write_icons(site_dir, theme)
