@@ -87,7 +87,8 @@ def site_theme(css: Path = THEME_CSS) -> str:
 
 # sw.js when the app is off but the site is served (mkdocs serve, PWA=0): a worker left on that
 # address by an earlier build (a deployment, or site/ served on 127.0.0.1:8000) finds this
-# at its next update check, deletes the app's caches, unregisters and reloads its pages.
+# at its next update check, deletes the app's caches and unregisters (it has no fetch
+# handler, so the pages it still controls until they are left go to the network).
 RETIRE_WORKER = """/* The offline app is off for this build (scripts/pwa.py): remove any worker and cache left. */
 "use strict";
 self.addEventListener("install", function () { self.skipWaiting(); });
@@ -96,15 +97,21 @@ self.addEventListener("activate", function (event) {
     return Promise.all(names.filter(function (name) { return name.indexOf("kb-") === 0; })
       .map(function (name) { return caches.delete(name); }));
   }).then(function () { return self.registration.unregister(); })
-    .then(function () { return self.clients.matchAll({type: "window"}); })
-    .then(function (pages) { pages.forEach(function (page) { page.navigate(page.url); }); }));
+  );
 });
 """
 
 
-def app_enabled(offline: bool, command: str | None, env) -> bool:
-    """Off in the file:// copy, under `mkdocs serve` (stale pages while editing) and with PWA=0."""
-    return not offline and command != "serve" and env.get(ENV_SWITCH, "1") != "0"
+def app_mode(offline: bool, command: str | None, env) -> str:
+    """What the build writes: "none" in the file:// copy; "retire" with PWA=0 (no manifest
+    link, sw.js removes the app); "serve" under `mkdocs serve` (pages as built, so a cached
+    rebuild equals a clean build, but sw.js removes the app: a worker would serve stale pages
+    while you edit); "on" otherwise."""
+    if offline:
+        return "none"
+    if env.get(ENV_SWITCH, "1") == "0":
+        return "retire"
+    return "serve" if command == "serve" else "on"
 
 
 def manifest(lang: str, name: str, description: str, theme: str) -> dict:

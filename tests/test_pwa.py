@@ -93,11 +93,11 @@ def test_write_icons_draws_192_and_512_pixel_pngs(tmp_path):
     assert [png_size(p.read_bytes()) for p in paths] == [(192, 192), (512, 512)]
 
 
-def test_app_is_off_offline_under_serve_and_with_pwa_0():
-    assert pwa.app_enabled(False, None, {}) and pwa.app_enabled(False, "build", {"PWA": "1"})
-    assert not pwa.app_enabled(True, None, {})
-    assert not pwa.app_enabled(False, "serve", {})
-    assert not pwa.app_enabled(False, None, {"PWA": "0"})
+def test_app_mode_none_offline_retire_with_pwa_0_serve_under_mkdocs_serve():
+    assert pwa.app_mode(False, None, {}) == "on" and pwa.app_mode(False, "build", {"PWA": "1"}) == "on"
+    assert pwa.app_mode(True, "serve", {"PWA": "0"}) == "none"
+    assert pwa.app_mode(False, "serve", {"PWA": "0"}) == "retire"
+    assert pwa.app_mode(False, "serve", {}) == "serve"
 
 
 # --- Precache lists --------------------------------------------------------------------------------
@@ -337,10 +337,11 @@ def test_after_one_visit_the_guide_works_offline_in_both_languages(phone, built_
     assert not any(u.startswith(base + "en/") for u in saved)
     page.goto(base + "directorio/cusco/")               # the reader chooses a region
     wait_until(page, "async (u) => !!(await caches.match(u))",
-               base + "guias-de-bolsillo/pdf/guia-bolsillo-cusco-es.pdf", timeout=20)
+               base + "guias-de-bolsillo/pdf/guia-bolsillo-cusco-es.pdf", timeout=60)
     page.goto(base + "en/")                              # and opens the English guide once
     wait_saved(page, "en")
-    assert page.evaluate("navigator.serviceWorker.controller.scriptURL") == base + "en/sw.js"
+    wait_until(page, "(u) => navigator.serviceWorker.controller && navigator.serviceWorker.controller.scriptURL === u",
+               base + "en/sw.js", timeout=30)        # it has taken over the page (clients.claim)
 
     phone.set_offline(True)
     for path in OFFLINE_PAGES:

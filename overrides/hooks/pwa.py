@@ -18,13 +18,13 @@ _state = {"command": None, "names": {}}
 
 
 def on_startup(command, dirty, **kwargs):
-    """Remember the command: `mkdocs serve` gets no worker (it would serve stale pages while editing)."""
+    """Remember the command: `mkdocs serve` gets no caching worker (stale pages while editing)."""
     _state["command"] = command
 
 
-def _enabled(config) -> bool:
+def _mode(config) -> str:
     offline = config.plugins.get("material/offline")
-    return pwa.app_enabled(bool(offline and offline.config.enabled), _state["command"], os.environ)
+    return pwa.app_mode(bool(offline and offline.config.enabled), _state["command"], os.environ)
 
 
 def on_pre_build(config, **kwargs):
@@ -34,7 +34,8 @@ def on_pre_build(config, **kwargs):
 
 def on_page_context(context, page, config, nav, **kwargs):
     """Manifest link and theme colour for overrides/partials/kb-pwa-head.html (none offline)."""
-    context["kb_pwa"] = pwa.head_data(config.theme["language"], pwa.site_theme()) if _enabled(config) else None
+    on = _mode(config) in ("serve", "on")
+    context["kb_pwa"] = pwa.head_data(config.theme["language"], pwa.site_theme()) if on else None
     return context
 
 
@@ -42,15 +43,15 @@ def on_page_context(context, page, config, nav, **kwargs):
 def on_post_build(config, **kwargs):
     """Icons, one manifest and one worker per language; the build stops if a precache is too big.
 
-    With the app off (serve, PWA=0) each sw.js is a worker that removes the app instead."""
+    Under serve and with PWA=0 each sw.js is a worker that removes the app instead."""
     i18n = config.plugins.get("i18n")
     if getattr(i18n, "building", False):  # a nested language build: wait for the last pass
         return
     site_dir = Path(config["site_dir"])
-    offline = config.plugins.get("material/offline")
-    if offline and offline.config.enabled:  # file:// copy: no worker at all
+    mode = _mode(config)
+    if mode == "none":                     # file:// copy: no worker at all
         return
-    if not _enabled(config):               # serve, PWA=0: retire a worker left by a build
+    if mode == "retire":                   # PWA=0: retire a worker left by an earlier build
         pwa.write_retire_workers(site_dir)
         return
     try:
@@ -58,6 +59,9 @@ def on_post_build(config, **kwargs):
         pwa.write_icons(site_dir, theme)
         for lang, (name, description) in _state["names"].items():
             pwa.write_manifest(site_dir, lang, name, description, theme)
+        if mode == "serve":                # a worker would serve stale pages while you edit
+            pwa.write_retire_workers(site_dir)
+            return
         _configs, problems = pwa.write_workers(site_dir)
     except (OSError, ValueError) as error:
         raise PluginError(f"offline app: {error}") from error
