@@ -11,7 +11,7 @@ directory, that region's pocket guide (one at a time). CONTRIBUTING.md ("Offline
 says why the worker is our own and not Workbox.
 
 Everything here is a pure function of the built site's files, so tests can run it on a
-fixture site; overrides/hooks/pwa.py only calls `write_app` once every file is final.
+fixture site; overrides/hooks/pwa.py calls the write_* functions once every file is final.
 """
 
 from __future__ import annotations
@@ -52,8 +52,9 @@ NOT_SAVED = {
     "en": {"title": "Page not saved", "text": "This page was not saved for offline use. "
            "Try again when you have a signal.", "home": "Go to the guide's home page"},
 }
-# Files that never go into a precache: source maps, the sitemap, the 404 page (last-built
-# language only), palette.css (unlinked by theme_js), and what _pages/_assets add explicitly.
+# Files never precached even when a page names them: source maps, sitemaps, the 404 page
+# (static-i18n writes it in the last-built language only). Only what pages load is listed,
+# so unlinked files (palette.css, other languages' lunr files) never are.
 SKIP = re.compile(r"(\.map|sitemap\.xml(\.gz)?|(^|/)404\.html)$")
 COMPRESSED = (".png", ".jpg", ".jpeg", ".webp", ".pdf", ".woff2", ".woff", ".gz", ".zip")
 LUNR_DIR = "assets/javascripts/lunr"
@@ -96,8 +97,7 @@ self.addEventListener("activate", function (event) {
   event.waitUntil(caches.keys().then(function (names) {
     return Promise.all(names.filter(function (name) { return name.indexOf("kb-") === 0; })
       .map(function (name) { return caches.delete(name); }));
-  }).then(function () { return self.registration.unregister(); })
-  );
+  }).then(function () { return self.registration.unregister(); }));
 });
 """
 
@@ -218,7 +218,11 @@ def _resolve(site_dir: Path, base_file: Path, ref: str) -> Path | None:
 def page_loads(site_dir: Path, page: Path, css_cache: dict | None = None) -> tuple[list[Path], dict]:
     """Files the page loads (styles, scripts, images, icons, CSS url()s) and its Material config."""
     css_cache = {} if css_cache is None else css_cache
-    refs, config = load_refs(page.read_text(encoding="utf-8"))
+    try:
+        refs, config = load_refs(page.read_text(encoding="utf-8"))
+    except ValueError as error:
+        raise ValueError(f"{page.relative_to(site_dir).as_posix()}: Material's __config is not JSON "
+                         f"({error}); the worker needs it to find the search worker") from error
     if config.get("search"):
         refs.append(config["search"])
     found: list[Path] = []

@@ -116,6 +116,14 @@ def test_english_precache_is_relative_to_en_and_has_no_spanish_page_or_lunr_file
                           "../assets/workers/search.js", "search/search_index.json", "./"]
 
 
+def test_a_page_with_a_broken_material_config_is_named(tmp_path):
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / "index.html").write_text('<script id="__config">{"search": </script>', encoding="utf-8")
+    with pytest.raises(ValueError) as error:
+        pwa.page_loads(tmp_path.resolve(), (tmp_path / "x" / "index.html").resolve())
+    assert str(error.value).startswith("x/index.html: Material's __config is not JSON (Expecting value")
+
+
 @pytest.mark.parametrize("rel,lang,url", [
     ("index.html", "es", "./"), ("a/index.html", "es", "a/"), ("en/index.html", "en", "./"),
     ("en/a/index.html", "en", "a/"), ("assets/x.css", "en", "../assets/x.css"),
