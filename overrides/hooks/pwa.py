@@ -3,6 +3,7 @@
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 # MkDocs puts only this folder on sys.path while importing a hook; add the repo root.
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,9 +23,18 @@ def on_startup(command, dirty, **kwargs):
     _state["command"] = command
 
 
+def on_shutdown(**kwargs):
+    """MkDocs caches hook modules for the whole process: forget the command."""
+    _state["command"] = None
+
+
 def _mode(config) -> str:
     offline = config.plugins.get("material/offline")
-    return pwa.app_mode(bool(offline and offline.config.enabled), _state["command"], os.environ)
+    # Serving = `mkdocs serve` said so at startup AND this build's site_url is its dev server
+    # (serve sets it): a build run later in the same process (tests) is not taken for serve.
+    host, port = config.dev_addr
+    serving = _state["command"] == "serve" and urlsplit(config.site_url or "").netloc == f"{host}:{port}"
+    return pwa.app_mode(bool(offline and offline.config.enabled), "serve" if serving else "build", os.environ)
 
 
 def on_pre_build(config, **kwargs):
