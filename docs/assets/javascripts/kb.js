@@ -101,3 +101,74 @@
   window.addEventListener("pageshow", clear);   // also after Back (page cache) or a form restore
   clear();
 })();
+
+/* 3. Offline app (issue 19, scripts/pwa.py): once the page has loaded and the browser is idle,
+   register the worker of the page's language (sw.js next to the language's manifest), which
+   then saves that language for use without signal. Nothing happens in the file:// copy (no
+   manifest link there), without service workers, or with Data Saver on unless the app is
+   installed. When a new version of the guide has been saved in the background, a small notice
+   offers to update; "Update" lets the new version take over and reloads the page. */
+(function () {
+  "use strict";
+  var manifest = document.querySelector('link[rel="manifest"]');
+  if (!manifest || !("serviceWorker" in navigator) || !window.isSecureContext ||
+      !/^https?:$/.test(window.location.protocol)) { return; }
+  var sw = navigator.serviceWorker;
+  var installed = window.matchMedia && window.matchMedia("(display-mode: standalone)").matches;
+  var saveData = navigator.connection && navigator.connection.saveData;
+  if (saveData && !installed && !sw.controller) { return; }
+  var STRINGS = {
+    es: {text: "Hay una versión nueva de la guía.", update: "Actualizar", later: "Ahora no"},
+    en: {text: "A new version of the guide is available.", update: "Update", later: "Not now"}
+  };
+  var strings = STRINGS[(document.documentElement.lang || "es").slice(0, 2)] || STRINGS.es;
+  var root = new URL(".", manifest.href).href;
+  var reloading = false;
+  var notice = null;
+
+  function button(label, action) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.textContent = label;
+    b.addEventListener("click", action);
+    return b;
+  }
+
+  function offer(worker) {
+    if (!notice || notice.firstChild) { return; }
+    var text = document.createElement("p");
+    text.textContent = strings.text;
+    notice.append(text, button(strings.update, function () {
+      reloading = true;
+      worker.postMessage({type: "skip-waiting"});
+    }), button(strings.later, function () { notice.textContent = ""; }));
+  }
+
+  function watch(registration) {
+    if (registration.waiting && sw.controller) { offer(registration.waiting); }
+    registration.addEventListener("updatefound", function () {
+      var worker = registration.installing;
+      if (!worker) { return; }
+      worker.addEventListener("statechange", function () {
+        if (worker.state === "installed" && sw.controller) { offer(worker); }
+      });
+    });
+  }
+
+  function register() {
+    notice = document.createElement("div");       // live region, present before it has text
+    notice.className = "kb-update";
+    notice.setAttribute("role", "status");
+    document.body.append(notice);
+    sw.addEventListener("controllerchange", function () { if (reloading) { window.location.reload(); } });
+    sw.register(root + "sw.js", {scope: root, updateViaCache: "none"}).then(watch, function () {
+      /* not available (private mode, blocked): the site works as before */
+    });
+  }
+
+  function whenIdle() {
+    if ("requestIdleCallback" in window) { window.requestIdleCallback(register, {timeout: 5000}); }
+    else { window.setTimeout(register, 1000); }
+  }
+  if (document.readyState === "complete") { whenIdle(); } else { window.addEventListener("load", whenIdle); }
+})();
