@@ -40,12 +40,15 @@ CHECKS: list[tuple[str, str]] = [
     ("glossary", "scripts.glossary:check_acronyms | scripts.glossary:check_glossary"),
     ("flows", "scripts.flows:check_flows"),
     ("indicators", "scripts.indicators:check_indicators"),
+    ("reading lists", "scripts.formacion:check_readings"),                      # issue 18
     ("strict build", "scripts.check_all:check_strict_build"),
     ("links (site)", "scripts.check_all:check_site_links"),
     ("offline build", "scripts.check_all:check_offline_build"),
     ("links (offline copy)", "scripts.check_all:check_offline_links"),
     ("resources (site)", "scripts.site_resources:check_site_resources"),                # issue 17
     ("resources (offline copy)", "scripts.site_resources:check_offline_resources"),     # issue 17
+    ("content (duty to report, citations)", "scripts.content:check_site"),               # issue 15
+    ("search words and evaluation set", "scripts.search_eval:check_search_data"),       # issue 16
 ]
 CONTEXT_NAMES = ("docs_dir", "today", "pages", "data_dir", "contacts_dir", "site_build", "site_dir",
                  "offline_build", "offline_site_dir", "context")

@@ -68,11 +68,7 @@ def test_internal_references_found_and_ordinary_brackets_ignored():
 
 def test_built_site_has_no_consent_framing_internal_reference_or_bad_citation(built_site):
     """Both languages, every page. The duty-to-report guard must find nothing at all."""
-    # TODO(lead): drop once branch directory is merged (contact sources print "FACTS.md §3 S52").
-    problems = check_site(built_site, exclude=("directorio/",))
-    # TODO(lead): drop once the indicator partial (kb-indicators.html, helper E1) no longer prints
-    # "(fuente por confirmar)" / "(source to be confirmed)" after an indicator without a source.
-    problems = [p for p in problems if not (p.field == "internal-reference" and "confirm" in p.message)]
+    problems = check_site(built_site)
     assert [p.format() for p in problems] == []
 
 

@@ -99,7 +99,7 @@ def test_marker_escapes_text_and_shows_strength_labels():
     assert "<script>" not in out and "<b>" not in out
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;comillas&#34;" in out
     assert "Señal fuerte" in out
-    assert "(fuente por confirmar)" in out
+    assert "(señal de la práctica, sin fuente publicada aún)" in out
     english = render_indicator_list(renderer(), valid_data(), "en", {"grupo": "fisicos,laboral"})
     assert "&lt;b&gt;bold&lt;/b&gt; &amp; more" in english and "Strong sign" in english
     assert "Fear." not in english   # conductuales not asked for
