@@ -626,3 +626,37 @@ def test_region_page_lists_every_service_with_tap_to_call(contacts_site, region)
         anchors[prefix] = re.findall(r'<h3 class="kb-province__name" id="([^"]+)"', html)
         assert all(f'href="#{a}"' in html for a in anchors[prefix])    # jump links
     assert anchors[""] == anchors["en/"] and anchors[""][0].startswith("prov-")
+
+
+# --- Status line and print order (the contract with pocket guides and exports) ------------------
+
+def test_status_line_says_what_is_known():
+    from scripts.directory import status_line
+
+    base = {"verified_on": dt.date(2016, 8, 26), "verified_precision": "day", "provenance": None,
+            "confirmed_by_phone_on": None}
+    assert status_line(base, "es") == "Según fuente de 26 de agosto de 2016"
+    assert status_line(base, "en") == "According to a source dated 26 August 2016"
+    assert status_line({**base, "verified_on": dt.date(2025, 1, 1), "verified_precision": "year"}, "es") == \
+        "Según fuente de 2025"
+    called = {**base, "confirmed_by_phone_on": dt.date(2026, 12, 3)}
+    assert status_line(called, "es") == "Confirmado por teléfono el 3 de diciembre de 2026"
+    assert status_line(called, "en") == "Confirmed by phone on 3 December 2026"
+    upe = next(v for v in region_views("cusco") if v["id"] == "upe-cusco")
+    assert status_line(upe, "es") == "Listado en el directorio de servicios del MIMP (edición 10 de septiembre de 2026)"
+    for views in directory_views(CONTACTS_DIR, TODAY).values():
+        for view in views:
+            for lang in ("es", "en"):
+                assert "erific" not in status_line(view, lang)      # never "verificado" / "verified"
+
+
+def test_print_order_puts_the_capital_cem_sau_upe_first():
+    from scripts.directory import print_order, province_groups
+
+    views = [v for v in region_views("madre-de-dios") if v["provenance"]]
+    order = [v["id"] for v in print_order(views, "madre-de-dios")]
+    assert order[:3] == ["cem-madre-de-dios", "sau-madre-de-dios", "upe-madre-de-dios"]
+    assert [p for p, _ in province_groups(views)] == ["Tambopata", "Manu", "Tahuamanu"]
+    cusco = [v["id"] for v in print_order(region_views("cusco"))]
+    assert cusco.index("cem-cusco") < cusco.index("sau-cusco") < cusco.index("upe-cusco") < cusco.index("cem-acomayo")
+    assert cusco[-1] in {v["id"] for v in region_views("cusco") if not v["provenance"]}   # institutions last

@@ -14,9 +14,9 @@ Modules (each imports only those above it, `importer` aside; nothing imports `ex
     importer   `python -m scripts import-mimp`: data/mimp/ -> docs/_data/contactos/mimp/<region>.yml
     printing   what pocket guides and exports print: `usable_contacts`, `national_lines`,
                `status_line`, `print_order`, `province_groups`, `phone_note`
-    render     the markers kb:contactos, kb:lineas-nacionales, kb:directorio, kb:datos-abiertos
+    render     the markers kb:contactos, kb:servicios, kb:lineas-nacionales, kb:directorio, kb:datos-abiertos
     exports    HSDS JSON, CSV and vCards written by the build (owned by the pocket/exports slice)
-    cli        `python -m scripts validate-contacts | report-contacts`
+    cli        `python -m scripts validate-contacts | report-contacts | import-mimp`
     bench      `python -m scripts.directory.bench` (10,000 generated entries)
 
 API for pocket guides and exports (stable; import from `scripts.directory`)::

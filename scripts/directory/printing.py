@@ -112,18 +112,26 @@ def is_capital(entry: dict) -> bool:
     return len(ubigeo) == 6 and ubigeo[2:4] == "01"
 
 
+def _tier(entry: dict, name: str) -> int:
+    """Within a province: its main CEM, then SAU and UPE, other CEM, CEM in police stations, SAR."""
+    kind = str(entry.get("service_type"))
+    ubigeo = str(entry.get("ubigeo") or "")
+    comisaria = "comisar" in name.casefold()
+    if kind == "cem" and not comisaria and (ubigeo[4:6] == "01" or name.casefold() == f"cem {str(entry.get('province') or '').casefold()}"):
+        return 0
+    return {"sau": 1, "upe": 2, "sar": 5}.get(kind, 4 if comisaria else 3)
+
+
 def _order_key(entry: dict) -> tuple:
     ubigeo = str(entry.get("ubigeo") or "")
     imported = len(ubigeo) == 6
     name = str((entry.get("name") or {}).get("es", "")) if isinstance(entry.get("name"), dict) else str(entry.get("name") or "")
-    comisaria = "comisar" in name.casefold()
     return (
         0 if imported else 1,                       # the region's MIMP services, then named institutions
         0 if is_capital(entry) else 1,              # capital province first
         "" if is_capital(entry) else str(entry.get("province") or "").casefold(),
-        0 if ubigeo[4:6] == "01" else 1,            # the capital district of each province first
-        TYPE_ORDER.get(str(entry.get("service_type")), 9),
-        1 if comisaria else 0,                      # the regular CEM before the ones in police stations
+        _tier(entry, name),                         # its main CEM, SAU and UPE on top
+        0 if ubigeo[4:6] == "01" else 1,            # then the province's capital district
         str(entry.get("district") or "").casefold(),
         name.casefold(),
         str(entry.get("id")),

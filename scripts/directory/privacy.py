@@ -19,7 +19,7 @@ import ipaddress
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 # Text fields a reader sees (cards, pocket guides, exports); internal_ref and provenance are not.
@@ -49,16 +49,20 @@ BIDI = set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A)) | {0x200E, 0x200F
 LOCAL_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home", ".corp", ".test", ".invalid", ".example")
 
 
-def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
+def _strings(value: Any, path: str) -> list[tuple[str, str]]:
     """Every string inside a value, with its key path ('notes.es', 'phones[0].number')."""
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, f"{path}.{key}" if path else str(key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, f"{path}[{index}]")
+    out: list[tuple[str, str]] = []
+    stack = [(path, value)]
+    while stack:
+        where, item = stack.pop()
+        kind = type(item)
+        if kind is str:
+            out.append((where, item))
+        elif isinstance(item, dict):
+            stack.extend((f"{where}.{key}" if where else str(key), sub) for key, sub in reversed(item.items()))
+        elif kind is list:
+            stack.extend((f"{where}[{index}]", sub) for index, sub in reversed(list(enumerate(item))))
+    return out
 
 
 def _texts(value: Any) -> list[tuple[str, str]]:
