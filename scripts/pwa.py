@@ -319,6 +319,12 @@ def precache_files(site_dir: Path, lang: str) -> list[Path]:
         if config.get("search") and index.is_file() and index not in files:
             files.append(index)
             search_langs.update(json.loads(index.read_text(encoding="utf-8")).get("config", {}).get("lang", []))
+    # Material's search worker lives at assets/ (outside /en/), so the root worker controls it on
+    # every page: each worker keeps the lunr files of every language's index (a few KB).
+    for other in LANGUAGE_PREFIXES.values():
+        other_index = site_dir / other / "search" / "search_index.json"
+        if search_langs and other_index.is_file():
+            search_langs.update(json.loads(other_index.read_text(encoding="utf-8")).get("config", {}).get("lang", []))
     files += [site_dir / f for f in lunr_files(sorted(search_langs))]
     files += [site_dir / ICON_PATH.format(size=s) for s in ICON_SIZES]
     files += [site_dir / prefix / MANIFEST_NAME]

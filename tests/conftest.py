@@ -96,10 +96,7 @@ def browser():
 @pytest.fixture()
 def page(browser):
     """A fresh phone-sized page (360 px wide)."""
-    # The offline app's worker would precache the whole site in every test's context: blocked
-    # here (tests/test_pwa.py makes its own contexts with workers on).
-    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=1,
-                                  service_workers="block")
+    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=1)
     page = context.new_page()
     yield page
     context.close()

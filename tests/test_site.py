@@ -144,7 +144,7 @@ def test_stale_english_page_shows_notice(docs_copy, tmp_path):
 
 def test_offline_zip_has_both_languages_and_search(tmp_path, offline_site, monkeypatch):
     def same_build(site_dir, **options):   # the session's offline build, made by the same call
-        assert options == {"offline": True}
+        assert options == {"offline": True, "published_url": ""}   # as the session's build
         shutil.copytree(offline_site, site_dir)
 
     monkeypatch.setattr("scripts.offline.build_site", same_build)

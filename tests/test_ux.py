@@ -33,7 +33,7 @@ def overlaps(a: dict, b: dict) -> bool:
 
 
 def phone_page(browser, javascript: bool = True):
-    context = browser.new_context(viewport=PHONE, java_script_enabled=javascript, service_workers="block")
+    context = browser.new_context(viewport=PHONE, java_script_enabled=javascript)
     neutral_site(context)
     return context, context.new_page()
 

@@ -145,6 +145,7 @@
   }
 
   function watch(registration) {
+    if (!registration) { return; }                 // some browsers resolve a blocked registration empty
     if (registration.waiting && sw.controller) { offer(registration.waiting); }
     registration.addEventListener("updatefound", function () {
       var worker = registration.installing;
