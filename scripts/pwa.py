@@ -319,13 +319,12 @@ def precache_files(site_dir: Path, lang: str) -> list[Path]:
         if config.get("search") and index.is_file() and index not in files:
             files.append(index)
             search_langs.update(json.loads(index.read_text(encoding="utf-8")).get("config", {}).get("lang", []))
-    # Material's search worker lives at assets/ (outside /en/), so the root worker controls it on
-    # every page: each worker keeps the lunr files of every language's index (a few KB).
-    for other in LANGUAGE_PREFIXES.values():
-        other_index = site_dir / other / "search" / "search_index.json"
-        if search_langs and other_index.is_file():
-            search_langs.update(json.loads(other_index.read_text(encoding="utf-8")).get("config", {}).get("lang", []))
-    files += [site_dir / f for f in lunr_files(sorted(search_langs))]
+    # A language with a prefix loads its own copy of the search worker and its lunr files
+    # (prefix/assets/..., scripts/search.py copy_search_worker): the worker must sit inside the
+    # scope of the language's service worker to be controlled by it offline.
+    for name in lunr_files(sorted(search_langs)):
+        own = site_dir / prefix / name
+        files.append(own if prefix and own.is_file() else site_dir / name)
     files += [site_dir / ICON_PATH.format(size=s) for s in ICON_SIZES]
     files += [site_dir / prefix / MANIFEST_NAME]
     unique = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 from scripts.search_rank import fold  # noqa: F401  (kept importable from here)
@@ -87,6 +88,44 @@ def point_config_base(html: str, prefix: str) -> str:
         base = match.group(2).rstrip("/") or "."
         return f"{match.group(1)}{base}/{prefix.strip('/')}/{match.group(3)}"
     return CONFIG_BASE_RE.sub(replace, html, count=1)
+
+
+CONFIG_WORKER_RE = re.compile(r'(<script id="__config" type="application/json">[^<]*?"search": "(?:\.\./)*)'
+                              r'(assets/javascripts/workers/)')
+WORKER_DIR = "assets/javascripts/workers"
+LUNR_DIR = "assets/javascripts/lunr"
+
+
+def point_config_worker(html: str, prefix: str) -> str:
+    """Load Material's search worker from the language's own copy (`en/assets/...`).
+
+    A worker is controlled by the service worker whose scope holds the worker's own URL, so a
+    worker at /assets/ would never be the English offline app's, and its lunr files would not
+    load offline for a reader of English only (scripts/pwa.py, issue 19).
+    """
+    return CONFIG_WORKER_RE.sub(lambda m: f"{m.group(1)}{prefix}{m.group(2)}", html, count=1)
+
+
+def copy_search_worker(site_dir: Path, prefix: str, languages: list[str]) -> list[Path]:
+    """Copy the search worker and the lunr files a language's index needs under `prefix`."""
+    site_dir = Path(site_dir)
+    written = []
+    workers = site_dir / WORKER_DIR
+    if not prefix or not workers.is_dir():
+        return written
+    names = [f"min/lunr.{lang}.min.js" for lang in languages if lang != "en"]
+    if names:
+        names.insert(0, "min/lunr.stemmer.support.min.js")
+    if len(languages) > 1:
+        names.append("min/lunr.multi.min.js")
+    pairs = [(path, site_dir / prefix / WORKER_DIR / path.name) for path in workers.iterdir() if path.is_file()]
+    pairs += [(site_dir / LUNR_DIR / name, site_dir / prefix / LUNR_DIR / name) for name in names]
+    for source, target in pairs:
+        if source.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+            written.append(target)
+    return written
 
 
 def copy_sitemap_per_language(site_dir: Path, languages: dict[str, str]) -> list[Path]:
