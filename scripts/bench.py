@@ -333,7 +333,9 @@ def measure_visit(browser, log: list, url: str, before: str | None = None) -> di
     `log` is the request log of scripts/static_server.py: cache hits never reach it, so a
     repeat visit counts only what the browser really downloaded again.
     """
-    context = browser.new_context(viewport={"width": 360, "height": 740})
+    # The offline app's precache (issue 19) starts once the page has loaded and the browser is
+    # idle: it is not the page's weight. `python -m scripts.pwa SITE` prints its size.
+    context = browser.new_context(viewport={"width": 360, "height": 740}, service_workers="block")
     try:
         page = context.new_page()
         hosts: set[str] = set()
