@@ -128,6 +128,17 @@ def copy_search_worker(site_dir: Path, prefix: str, languages: list[str]) -> lis
     return written
 
 
+def copy_search_workers(site_dir: Path, languages: dict[str, str]) -> list[Path]:
+    """For every language with a prefix and an index, its own worker copy (copy_search_worker)."""
+    written = []
+    for prefix in filter(None, languages.values()):
+        index = Path(site_dir) / prefix / "search" / "search_index.json"
+        if index.is_file():
+            langs = json.loads(index.read_text(encoding="utf-8"))["config"]["lang"]
+            written += copy_search_worker(site_dir, prefix, langs)
+    return written
+
+
 def copy_sitemap_per_language(site_dir: Path, languages: dict[str, str]) -> list[Path]:
     """Copy sitemap.xml into each language root.
 

@@ -56,3 +56,23 @@ def test_alternate_links_become_absolute():
     html = '<link rel="alternate" href="../../protocolos/" hreflang="es">'
     assert absolute_alternates(html, "https://example.org/guia/en/protocolos/") == (
         '<link rel="alternate" href="https://example.org/guia/protocolos/" hreflang="es">')
+
+
+def test_english_pages_load_their_own_copy_of_the_search_worker(tmp_path):
+    """The worker must sit inside /en/ so the English offline app controls it (issue 19)."""
+    from scripts.search import copy_search_workers, point_config_worker
+
+    html = '<script id="__config" type="application/json">{"base": "../..", "search": "../../assets/javascripts/workers/search.1.min.js"}</script>'
+    assert '"search": "../../en/assets/javascripts/workers/search.1.min.js"' in point_config_worker(html, "en/")
+    (tmp_path / "assets/javascripts/workers").mkdir(parents=True)
+    (tmp_path / "assets/javascripts/workers/search.1.min.js").write_text("w", encoding="utf-8")
+    (tmp_path / "assets/javascripts/lunr/min").mkdir(parents=True)
+    for name in ("lunr.stemmer.support", "lunr.kben", "lunr.kbes"):
+        (tmp_path / f"assets/javascripts/lunr/min/{name}.min.js").write_text(name, encoding="utf-8")
+    (tmp_path / "en/search").mkdir(parents=True)
+    (tmp_path / "en/search/search_index.json").write_text('{"config": {"lang": ["kben"]}, "docs": []}', encoding="utf-8")
+    written = copy_search_workers(tmp_path, {"es": "", "en": "en/"})
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in written) == [
+        "en/assets/javascripts/lunr/min/lunr.kben.min.js",
+        "en/assets/javascripts/lunr/min/lunr.stemmer.support.min.js",
+        "en/assets/javascripts/workers/search.1.min.js"]

@@ -1,6 +1,5 @@
 """One search index per language, accent-insensitive and ranked (scripts/search.py, search_rank.py)."""
 
-import json
 import sys
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 
 from scripts.search import (  # noqa: E402
-    absolute_alternates, copy_search_worker, copy_sitemap_per_language, point_config_base,
+    absolute_alternates, copy_search_workers, copy_sitemap_per_language, point_config_base,
     point_config_worker, write_language_indexes)
 from scripts.search_rank import load_search_words  # noqa: E402
 
@@ -39,8 +38,5 @@ def on_post_build(config, **kwargs):
         raise PluginError("Search words (docs/_data/busqueda/palabras.yml):\n" + "\n".join(p.format() for p in problems))
     site_dir = Path(config["site_dir"])
     write_language_indexes(site_dir, LANGUAGE_PREFIXES, words)
-    for prefix in filter(None, LANGUAGE_PREFIXES.values()):   # each language loads its own worker copy
-        index = site_dir / prefix / "search" / "search_index.json"
-        if index.is_file():
-            copy_search_worker(site_dir, prefix, json.loads(index.read_text(encoding="utf-8"))["config"]["lang"])
+    copy_search_workers(site_dir, LANGUAGE_PREFIXES)   # each language loads its own worker copy
     copy_sitemap_per_language(site_dir, LANGUAGE_PREFIXES)
