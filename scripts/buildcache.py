@@ -19,7 +19,7 @@ import hashlib
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import jinja2
 
@@ -58,6 +58,35 @@ def template_cache(env: jinja2.Environment) -> TemplateCache:
                env.trim_blocks, env.lstrip_blocks, env.newline_sequence, env.keep_trailing_newline,
                env.finalize is not None, env.is_async, env.optimized)
     return _TEMPLATE_CACHES.setdefault(flavour, TemplateCache())
+
+
+# --- Work that reads only a few files ---------------------------------------------
+
+def tree_digest(folder: Path) -> str:
+    """SHA-256 of the names and bytes of every file under `folder` (missing folder: its name)."""
+    sha = hashlib.sha256(str(folder).encode("utf-8", "surrogatepass"))
+    root = Path(folder)
+    for path in sorted(root.rglob("*")) if root.is_dir() else ():
+        if path.is_file():
+            sha.update(path.relative_to(root).as_posix().encode("utf-8", "surrogatepass") + b"\0")
+            sha.update(hashlib.sha256(path.read_bytes()).digest())
+    return sha.hexdigest()
+
+
+_MEMO: dict[str, tuple[str, Any]] = {}
+
+
+def memo(name: str, key: str, compute: Callable[[], Any]) -> Any:
+    """`compute()`, kept under `name` while `key` stays the same (one result per name).
+
+    For pure work whose key names every input (e.g. `tree_digest` of the files it reads and
+    today's date): both language builds of one `mkdocs build`, and every `mkdocs serve`
+    rebuild that did not touch those files, reuse the result. Callers must not mutate it.
+    """
+    entry = _MEMO.get(name)
+    if entry is None or entry[0] != key:
+        entry = _MEMO[name] = (key, compute())
+    return entry[1]
 
 
 # --- Rendered pages ---------------------------------------------------------------

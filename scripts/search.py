@@ -165,3 +165,56 @@ def absolute_alternates(html: str, page_url: str) -> str:
     from urllib.parse import urljoin
 
     return ALTERNATE_RE.sub(lambda m: m.group(1) + urljoin(page_url, m.group(2)) + m.group(3), html)
+
+
+# --- Parsing each page's HTML once (mkdocs serve) ------------------------------------------
+
+_SECTIONS: dict[str, list[tuple]] = {}     # sha-256 of a page's HTML -> its sections, as plain data
+_SECTIONS_MAX = 2_000
+
+
+def parsed_sections(content: str) -> list:
+    """Material's search sections of one page's HTML, parsed once per distinct HTML.
+
+    Material's `SearchIndex` parses every page again on every `mkdocs serve` rebuild (about
+    0.4 s of a rebuild here). The parse is a pure function of the HTML, so a page whose
+    HTML did not change reuses it. Each call returns fresh `Section` objects, because
+    Material writes the page title into a section that has none.
+    """
+    import hashlib
+
+    from material.plugins.search.plugin import Parser, Section
+
+    key = hashlib.sha256(content.encode("utf-8", "surrogatepass")).hexdigest()
+    kept = _SECTIONS.get(key)
+    if kept is None:
+        parser = Parser()
+        parser.feed(content)
+        parser.close()
+        kept = [(s.el, s.depth, s.id, tuple(s.title), tuple(s.text)) for s in parser.data]
+        if len(_SECTIONS) >= _SECTIONS_MAX:
+            _SECTIONS.clear()
+        _SECTIONS[key] = kept
+    sections = []
+    for element, depth, anchor, title, text in kept:
+        section = Section(element, depth)
+        section.id, section.title, section.text = anchor, list(title), list(text)
+        sections.append(section)
+    return sections
+
+
+def add_entry_from_context(self, page) -> None:
+    """Material 9.8's `SearchIndex.add_entry_from_context`, with `parsed_sections` as its parser."""
+    search = page.meta.get("search") or {}
+    if search.get("exclude"):
+        return
+    for section in parsed_sections(page.content):
+        if not section.is_excluded():
+            self.create_entry_for_section(section, page.toc, page.url, page)
+
+
+def reuse_search_parsing() -> None:
+    """Make Material's search index use `add_entry_from_context` above (idempotent)."""
+    from material.plugins.search.plugin import SearchIndex
+
+    SearchIndex.add_entry_from_context = add_entry_from_context

@@ -18,6 +18,7 @@ prefix-matches a word shorter than three letters. This module prepares the index
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -247,16 +248,46 @@ def glossary_rules(lang: str, glossary_file: Path | None = None) -> list[Rule]:
 
 # --- The index -------------------------------------------------------------
 
+@functools.lru_cache(maxsize=4096)
+def _acronym_re(phrase: str) -> re.Pattern:
+    return re.compile(rf"(?<![\w]){re.escape(phrase)}(?![\w])")
+
+
 def _count(phrase: str, normalised: str, raw: str) -> int:
     """Times a phrase is in a text: folded whole words, or the exact acronym when in capitals."""
     if phrase.isupper():
-        return len(re.findall(rf"(?<![\w]){re.escape(phrase)}(?![\w])", raw))
+        return len(_acronym_re(phrase).findall(raw)) if phrase in raw else 0
     return normalised.count(f" {phrase} ")
 
 
-def everyday_words(doc: dict, rules: list[Rule], typos: dict[str, str]) -> tuple[str, str]:
+# Results of everyday_words by (rules, typos) and then by (title, text): a pure function, so
+# `mkdocs serve` works out again only the documents whose title or text changed.
+_WORDS_MEMO: dict[tuple, dict[tuple[str, str], tuple[str, str]]] = {}
+_WORDS_MEMO_MAX = 20_000
+
+
+def words_memo(rules: list[Rule], typos: dict[str, str]) -> dict[tuple[str, str], tuple[str, str]]:
+    """The everyday_words results kept for these rules and typos."""
+    key = (tuple(rules), tuple(sorted(typos.items())))
+    if key not in _WORDS_MEMO and len(_WORDS_MEMO) >= 8:     # palabras.yml edited often: keep the newest
+        _WORDS_MEMO.clear()
+    return _WORDS_MEMO.setdefault(key, {})
+
+
+def everyday_words(doc: dict, rules: list[Rule], typos: dict[str, str],
+                   memo: dict[tuple[str, str], tuple[str, str]] | None = None) -> tuple[str, str]:
     """(words for the title field kt, words for the text field kx) of one index document."""
-    title_raw, text_raw = TAG_RE.sub(" ", doc.get("title", "")), TAG_RE.sub(" ", doc.get("text", ""))
+    memo = words_memo(rules, typos) if memo is None else memo
+    key = (doc.get("title", ""), doc.get("text", ""))
+    if key not in memo:
+        if len(memo) >= _WORDS_MEMO_MAX:
+            memo.clear()
+        memo[key] = _everyday_words(*key, rules, typos)
+    return memo[key]
+
+
+def _everyday_words(title: str, text: str, rules: list[Rule], typos: dict[str, str]) -> tuple[str, str]:
+    title_raw, text_raw = TAG_RE.sub(" ", title), TAG_RE.sub(" ", text)
     title, text = normalise(title_raw), normalise(text_raw)
     in_title: dict[str, None] = {}
     in_text: dict[str, None] = {}
@@ -308,8 +339,10 @@ def prepare_index(index: dict, lang: str, words: SearchWords) -> dict:
     for doc in docs:
         for stale in ("title_folded", "text_folded", "kt", "kx", "boost"):
             doc.pop(stale, None)
+    rules, typos = words.rules.get(lang, []), words.typos.get(lang, {})
+    memo = words_memo(rules, typos)
     for doc in docs:
-        in_title, in_text = everyday_words(doc, words.rules.get(lang, []), words.typos.get(lang, {}))
+        in_title, in_text = everyday_words(doc, rules, typos, memo)
         if in_title:
             doc["kt"] = in_title
         if in_text:

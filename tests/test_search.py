@@ -76,3 +76,59 @@ def test_english_pages_load_their_own_copy_of_the_search_worker(tmp_path):
         "en/assets/javascripts/lunr/min/lunr.kben.min.js",
         "en/assets/javascripts/lunr/min/lunr.stemmer.support.min.js",
         "en/assets/javascripts/workers/search.1.min.js"]
+
+
+# --- Material's search parses a page once per distinct HTML (serve rebuilds) ---------------
+
+PAGE_HTML = ('<h1 id="t">Trata</h1><p>Primer <b>contacto</b></p><h2 id="s">Signos</h2>'
+             '<p data-search-exclude>oculto</p><ul><li>uno</li></ul><h2 id="v">Vacío</h2>')
+
+
+def _page(content, title="Página", meta=None):
+    from types import SimpleNamespace
+    return SimpleNamespace(meta=meta or {}, content=content, toc=[], url="protocolos/x/", title=title)
+
+
+def _material_entries(page):
+    """What Material 9.8's own add_entry_from_context makes of the page."""
+    from material.plugins.search.plugin import Parser, SearchIndex
+    index = SearchIndex()
+    parser = Parser()
+    parser.feed(page.content)
+    parser.close()
+    for section in parser.data:
+        if not section.is_excluded():
+            index.create_entry_for_section(section, page.toc, page.url, page)
+    return index.entries
+
+
+def _cached_entries(page):
+    from material.plugins.search.plugin import SearchIndex
+    from scripts.search import add_entry_from_context
+    index = SearchIndex()
+    add_entry_from_context(index, page)
+    return index.entries
+
+
+def test_cached_search_parsing_gives_materials_entries_every_time():
+    page = _page(PAGE_HTML)
+    expected = _material_entries(page)
+    assert [e["location"] for e in expected] == ["protocolos/x/", "protocolos/x/#s", "protocolos/x/#v"]
+    assert _cached_entries(page) == expected
+    assert _cached_entries(page) == expected          # second time from the cache
+
+
+def test_cached_search_parsing_takes_a_new_title_and_new_html():
+    untitled = '<p>Sin título</p><h2 id="a">A</h2><p>texto</p>'
+    assert _cached_entries(_page(untitled, title="Uno"))[0]["title"] == "Uno"
+    assert _cached_entries(_page(untitled, title="Dos"))[0]["title"] == "Dos"   # not the kept "Uno"
+    assert _cached_entries(_page(untitled + "<p>más</p>"))[-1]["text"] == "<p>texto</p><p>más</p>"
+    assert _cached_entries(_page(untitled, meta={"search": {"exclude": True}})) == []
+
+
+def test_cached_search_parsing_is_checked_against_the_pinned_material():
+    """add_entry_from_context copies Material 9.8's method: re-read it when Material changes."""
+    from importlib.metadata import version
+    assert version("mkdocs-material") == "9.8.2", (
+        "mkdocs-material changed: compare scripts/search.py add_entry_from_context with "
+        "material/plugins/search/plugin.py SearchIndex.add_entry_from_context, then update this pin")

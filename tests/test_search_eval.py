@@ -95,6 +95,19 @@ def test_everyday_words_go_to_title_or_text_field():
     assert "adolecentes" in in_text.split()                                # misspelling
 
 
+def test_everyday_words_are_kept_per_rules_and_text():
+    """Kept results (serve rebuilds) never outlive a change of the rules or of the text."""
+    from scripts.search_rank import Rule
+    doc = {"title": "Pasos", "text": "<p>Llame al CEM. El CEM atiende.</p>"}
+    cem = [Rule(("centro emergencia mujer",), ("CEM",))]
+    assert everyday_words(doc, cem, {}) == ("", "centro emergencia mujer")
+    assert everyday_words(doc, cem, {}) == ("", "centro emergencia mujer")        # from the memo
+    assert everyday_words(doc, [Rule(("linea cien",), ("CEM",))], {}) == ("", "linea cien")
+    assert everyday_words(doc, cem, {"atiede": "atiende"}) == ("", "centro emergencia mujer atiede")
+    assert everyday_words({**doc, "text": "<p>Llame al CEM.</p>"}, cem, {}) == ("", "")   # once is not enough
+    assert everyday_words({**doc, "text": "<p>cem, cem</p>"}, cem, {}) == ("", "")      # an acronym is exact
+
+
 def test_strong_rules_and_sections_lift_their_page():
     words, _ = load_search_words()
     index = {"config": {}, "docs": [

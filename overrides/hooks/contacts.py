@@ -3,6 +3,7 @@
 Glue only: the rules are in scripts/directory/validate.py, the exports in scripts/directory/exports.py.
 """
 
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -13,17 +14,24 @@ if str(ROOT) not in sys.path:
 
 from mkdocs.exceptions import PluginError  # noqa: E402
 
+from scripts.buildcache import digest, memo, tree_digest  # noqa: E402
 from scripts.directory.validate import validate_contacts  # noqa: E402
-from scripts.directory.exports import write_exports  # noqa: E402
+from scripts.directory.exports import export_payloads, write_exports  # noqa: E402
 
 
 def _contacts_dir(config) -> Path:
     return Path(config["docs_dir"]) / "_data" / "contactos"
 
 
+def _key(folder: Path, today: dt.date) -> str:
+    """What validation and exports read: the contact files' bytes, and the date."""
+    return digest(tree_digest(folder), today.isoformat())
+
+
 def on_pre_build(config, **kwargs):
     """Stop the build when a contact file is invalid (dates never fail it: no stale check)."""
-    problems = validate_contacts(_contacts_dir(config))
+    folder, today = _contacts_dir(config), dt.date.today()
+    problems = memo("contacts-validate", _key(folder, today), lambda: validate_contacts(folder, today))
     if problems:
         raise PluginError("Contact data is invalid (python -m scripts validate-contacts):\n"
                           + "\n".join(p.format() for p in problems))
@@ -35,4 +43,6 @@ def on_post_build(config, **kwargs):
     language = config["theme"]["language"]
     if language != "es" and site_dir.name == language:
         site_dir = site_dir.parent          # static-i18n builds /en/ into a sub-folder
-    write_exports(site_dir, _contacts_dir(config))
+    folder, today = _contacts_dir(config), dt.date.today()
+    payloads = memo("contacts-exports", _key(folder, today), lambda: export_payloads(folder, today))
+    write_exports(site_dir, payloads=payloads)

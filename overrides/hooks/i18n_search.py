@@ -13,11 +13,16 @@ from mkdocs.plugins import event_priority  # noqa: E402
 
 from scripts.search import (  # noqa: E402
     absolute_alternates, copy_search_workers, copy_sitemap_per_language, point_config_base,
-    point_config_worker, write_language_indexes)
+    point_config_worker, reuse_search_parsing, write_language_indexes)
 from scripts.search_rank import load_search_words  # noqa: E402
 
 # locale -> URL prefix of that language's pages
 LANGUAGE_PREFIXES = {"es": "", "en": "en/"}
+
+
+def on_startup(command, **kwargs):
+    """Material's search parses a page's HTML again only when it changed (serve rebuilds)."""
+    reuse_search_parsing()
 
 
 def on_post_page(output, page, config, **kwargs):

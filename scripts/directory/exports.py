@@ -320,19 +320,30 @@ def read_vcards(payload: str) -> list[dict]:
 
 # --- Writing --------------------------------------------------------------------
 
-def write_exports(site_dir: Path, contacts_dir: Path = CONTACTS_DIR, today: dt.date | None = None) -> list[Path]:
-    """Write JSON, CSV and the vCards into <site_dir>/directorio/datos/; return the paths."""
+def export_payloads(contacts_dir: Path = CONTACTS_DIR, today: dt.date | None = None) -> dict[str, str]:
+    """Every export file's text by its name in <site>/directorio/datos/ (JSON, CSV, vCards)."""
     today = today or dt.date.today()
     views = directory_views(contacts_dir, today)
+    payloads = {JSON_NAME: to_json(views, today), CSV_NAME: to_csv(views)}
+    for region in REGIONS:
+        for lang in LANGS:
+            payloads[vcard_name(region, lang)] = to_vcards(region, views, lang)
+    return payloads
+
+
+def write_exports(site_dir: Path, contacts_dir: Path = CONTACTS_DIR, today: dt.date | None = None,
+                  payloads: dict[str, str] | None = None) -> list[Path]:
+    """Write JSON, CSV and the vCards into <site_dir>/directorio/datos/; return the paths.
+
+    `payloads` (from `export_payloads`) skips working them out again.
+    """
+    if payloads is None:
+        payloads = export_payloads(contacts_dir, today)
     target = Path(site_dir) / EXPORT_DIR
     target.mkdir(parents=True, exist_ok=True)
     written = []
-    (target / JSON_NAME).write_text(to_json(views, today), encoding="utf-8")
-    (target / CSV_NAME).write_text(to_csv(views), encoding="utf-8", newline="")
-    written += [target / JSON_NAME, target / CSV_NAME]
-    for region in REGIONS:
-        for lang in LANGS:
-            path = target / vcard_name(region, lang)
-            path.write_text(to_vcards(region, views, lang), encoding="utf-8", newline="")
-            written.append(path)
+    for name, text in payloads.items():
+        path = target / name
+        path.write_text(text, encoding="utf-8", newline="")
+        written.append(path)
     return written

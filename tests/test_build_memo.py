@@ -1,0 +1,92 @@
+"""Work a build reuses while its inputs stay the same (scripts/buildcache.py memo, tree_digest).
+
+The contact hook validates and exports once per set of contact files and date, instead of
+once per language and `mkdocs serve` rebuild: a changed file must be read again at once.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from mkdocs.config import load_config
+from mkdocs.exceptions import PluginError
+
+from scripts import ROOT
+from scripts.buildcache import memo, tree_digest
+
+FIXTURES = ROOT / "tests" / "fixtures" / "contacts"
+
+
+def test_tree_digest_sees_the_same_size_and_time_with_other_bytes(tmp_path):
+    folder = tmp_path / "d"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "a.yml").write_text("uno: 1\n", encoding="utf-8")
+    before = tree_digest(folder)
+    stat = (folder / "sub" / "a.yml").stat()
+    (folder / "sub" / "a.yml").write_text("uno: 2\n", encoding="utf-8")       # same size
+    os.utime(folder / "sub" / "a.yml", ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same time
+    assert tree_digest(folder) != before
+    (folder / "sub" / "a.yml").write_text("uno: 1\n", encoding="utf-8")
+    assert tree_digest(folder) == before
+    (folder / "sub" / "a.yml").rename(folder / "sub" / "b.yml")                 # a new name counts
+    assert tree_digest(folder) != before
+    assert tree_digest(tmp_path / "missing") != tree_digest(tmp_path / "missing-too")
+
+
+def test_memo_computes_again_only_when_the_key_changes():
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert memo("test-memo", "k1", compute) == 1
+    assert memo("test-memo", "k1", compute) == 1
+    assert memo("test-memo", "k2", compute) == 2
+    assert memo("test-memo", "k1", compute) == 3          # one result per name: k1 is worked out again
+    assert len(calls) == 3
+
+
+@pytest.fixture()
+def contacts_hook():
+    return load_config(str(ROOT / "mkdocs.yml"))["hooks"]["overrides/hooks/contacts.py"]
+
+
+def docs_with_contacts(tmp_path: Path, fixture: str) -> Path:
+    folder = tmp_path / "docs" / "_data" / "contactos"
+    folder.mkdir(parents=True)
+    shutil.copy(FIXTURES / "valid_nacional.yml", folder / "nacional.yml")
+    shutil.copy(FIXTURES / fixture, folder / "piura.yml")
+    return tmp_path / "docs"
+
+
+def test_an_edited_contact_file_stops_the_next_rebuild(contacts_hook, tmp_path):
+    docs = docs_with_contacts(tmp_path, "valid_piura.yml")
+    config = {"docs_dir": str(docs)}
+    contacts_hook.on_pre_build(config)                   # valid: passes (and is kept)
+    contacts_hook.on_pre_build(config)
+    shutil.copy(FIXTURES / "invalid_phone.yml", docs / "_data" / "contactos" / "piura.yml")
+    with pytest.raises(PluginError) as error:
+        contacts_hook.on_pre_build(config)
+    assert "docs/_data/contactos/piura.yml" in str(error.value)
+    with pytest.raises(PluginError):                     # and every rebuild after it
+        contacts_hook.on_pre_build(config)
+
+
+def test_exports_follow_an_edited_contact_file(contacts_hook, tmp_path):
+    docs = docs_with_contacts(tmp_path, "valid_piura.yml")
+    config = {"docs_dir": str(docs), "site_dir": str(tmp_path / "site"), "theme": {"language": "es"}}
+    contacts_hook.on_post_build(config)
+    exported = tmp_path / "site" / "directorio" / "datos"
+    first = {p.name: p.read_bytes() for p in exported.iterdir()}
+    assert first
+    piura = docs / "_data" / "contactos" / "piura.yml"
+    piura.write_text(piura.read_text(encoding="utf-8").replace("Piura", "Piurá", 1), encoding="utf-8")
+    contacts_hook.on_post_build(config)
+    second = {p.name: p.read_bytes() for p in exported.iterdir()}
+    assert sorted(second) == sorted(first)
+    assert any(second[name] != first[name] for name in first)
+    assert any("Piurá" in text.decode("utf-8") for text in second.values())
