@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 from scripts import DOCS_DIR
@@ -13,6 +14,12 @@ from scripts.problems import Problem
 from scripts.sources import SOURCES_DIR, load_sources
 from scripts.structure import check_structure
 from scripts.translations import check_translations
+from scripts.vocabulary import VOCABULARY_FILE
+
+
+# One page's own problems, by everything they are worked out from: the page as read, the
+# source ids, the date and the vocabulary file (`mkdocs serve` checks only edited pages again).
+_PAGE_PROBLEMS: dict[tuple, list[Problem]] = {}
 
 
 def check_pages(docs_dir: Path = DOCS_DIR, today: dt.date | None = None,
@@ -24,10 +31,18 @@ def check_pages(docs_dir: Path = DOCS_DIR, today: dt.date | None = None,
         return symlinks                   # nothing else is read through a link
     sources, problems = load_sources(sources_dir)
     pages = load_pages(docs_dir)
+    known = frozenset(sources)
+    vocabulary = VOCABULARY_FILE.read_bytes() if VOCABULARY_FILE.is_file() else b""
     for page in pages:
-        problems += check_page(page, set(sources), today)
-        problems += check_structure(page)
-        problems += check_page_safety(page)
+        key = (str(page.path), os.getcwd(), page.rel, repr(page.meta), repr(page.meta_lines), page.body,
+               page.body_start, repr(page.problems), known, today, vocabulary)
+        found = _PAGE_PROBLEMS.get(key)
+        if found is None:
+            found = check_page(page, set(known), today) + check_structure(page) + check_page_safety(page)
+            if len(_PAGE_PROBLEMS) >= 5_000:
+                _PAGE_PROBLEMS.clear()
+            _PAGE_PROBLEMS[key] = found
+        problems += found
     problems += check_snippets(docs_dir)
     problems += check_unique_titles(pages)
     return problems

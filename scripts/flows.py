@@ -428,7 +428,7 @@ def text_version(flow: Flow, lang: str) -> list[dict[str, Any]]:
 from scripts.markers import MarkerContext, MarkerError, register  # noqa: E402
 
 
-@register("flujo")
+@register("flujo", keep=True)
 def render_flow(ctx: MarkerContext) -> str:
     """`<!-- kb:flujo id=primer-contacto -->`: the diagram and its numbered text version."""
     flow_id = ctx.args.get("id", "")

@@ -259,7 +259,7 @@ def run_check_glossary(args) -> int:
 from scripts.markers import MarkerContext, MarkerError, register  # noqa: E402
 
 
-@register("glosario")
+@register("glosario", keep=True)
 def render_glossary(ctx: MarkerContext) -> str:
     """The whole glossary as a definition list, sorted by term, an anchor per term."""
     terms, problems = load_glossary()

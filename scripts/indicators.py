@@ -233,7 +233,7 @@ def render_indicator_list(render: Callable[..., str], data: IndicatorData, lang:
                   show_group=only_key or len(sections) > 1)
 
 
-@register("indicadores")
+@register("indicadores", keep=True)
 def render_indicators(ctx: MarkerContext) -> str:
     """`<!-- kb:indicadores grupo=fisicos -->` or `<!-- kb:indicadores solo=clave -->`."""
     data, problems = load_indicators()

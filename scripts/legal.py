@@ -25,7 +25,7 @@ NOTICE = {
 }
 
 
-@register(MARKER)
+@register(MARKER, keep=True)
 def render_legal_review(ctx: MarkerContext) -> str:
     """The legal-review notice in the page's language."""
     return ctx.render("partials/kb-legal-review.html", notice=NOTICE[ctx.lang])

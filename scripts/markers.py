@@ -33,14 +33,46 @@ class MarkerContext:
 
 Renderer = Callable[[MarkerContext], str]
 REGISTRY: dict[str, Renderer] = {}
+# Markers whose HTML depends only on what `MarkerMemo` keys on: their args, the page's
+# language, source path, URL and front matter, the data files (docs/_data/), the templates,
+# the site settings and the date. Not those that read other pages or built files (reading
+# lists, pocket-guide sizes): they are rendered every time.
+KEEPABLE: set[str] = set()
 
 
-def register(name: str) -> Callable[[Renderer], Renderer]:
-    """Decorator: make `fn` the renderer of `<!-- kb:name -->`."""
+def register(name: str, keep: bool = False) -> Callable[[Renderer], Renderer]:
+    """Decorator: make `fn` the renderer of `<!-- kb:name -->` (`keep`: see KEEPABLE)."""
     def decorate(fn: Renderer) -> Renderer:
         REGISTRY[name] = fn
+        if keep:
+            KEEPABLE.add(name)
+        else:
+            KEEPABLE.discard(name)
         return fn
     return decorate
+
+
+@dataclass
+class MarkerMemo:
+    """Rendered keepable markers, by a key naming every input (`mkdocs serve` rebuilds)."""
+
+    kept: dict[str, str] = field(default_factory=dict)
+    hits: int = 0
+    limit: int = 5_000
+
+    def get(self, key: str) -> str | None:
+        html = self.kept.get(key)
+        if html is not None:
+            self.hits += 1
+        return html
+
+    def put(self, key: str, html: str) -> None:
+        if len(self.kept) >= self.limit:
+            self.kept.clear()
+        self.kept[key] = html
+
+
+MEMO = MarkerMemo()
 
 
 def load_registry() -> dict[str, Renderer]:
@@ -55,8 +87,13 @@ class MarkerError(Exception):
 
 
 def render_markers(markdown: str, make_context: Callable[[str, dict[str, str]], MarkerContext],
-                   src_path: str) -> str:
-    """Replace every whole-line marker in `markdown`; raise MarkerError on unknown ones."""
+                   src_path: str, memo_key: Callable[[str, dict[str, str]], str] | None = None,
+                   memo: MarkerMemo = MEMO) -> str:
+    """Replace every whole-line marker in `markdown`; raise MarkerError on unknown ones.
+
+    With `memo_key(name, args)`, a keepable marker rendered before under the same key is
+    reused (a renderer that raised is never kept: it raises again on every build).
+    """
     registry = load_registry()
     markers = extract_markers(markdown)
     if not markers:
@@ -67,8 +104,13 @@ def render_markers(markdown: str, make_context: Callable[[str, dict[str, str]], 
         if renderer is None:
             raise MarkerError(f"{src_path}:{line}: unknown marker 'kb:{name}' → "
                               f"known markers: {', '.join(sorted(registry))}")
+        key = memo_key(name, args) if memo_key is not None and name in KEEPABLE else None
+        html = memo.get(key) if key is not None else None
         try:
-            html = renderer(make_context(name, args))
+            if html is None:
+                html = renderer(make_context(name, args))
+                if key is not None:
+                    memo.put(key, html)
         except MarkerError:
             raise
         except Exception as error:  # noqa: BLE001 - re-raised with the page and line

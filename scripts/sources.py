@@ -144,7 +144,7 @@ def cite(source: Source, lang: str = "es") -> str:
 from scripts.markers import MarkerContext, MarkerError, register  # noqa: E402
 
 
-@register("fuentes")
+@register("fuentes", keep=True)
 def render_sources(ctx: MarkerContext) -> str:
     """The page's `sources`, as a list with links (under the page's Fuentes heading)."""
     sources, problems = load_sources()

@@ -90,3 +90,74 @@ def test_exports_follow_an_edited_contact_file(contacts_hook, tmp_path):
     assert sorted(second) == sorted(first)
     assert any(second[name] != first[name] for name in first)
     assert any("Piurá" in text.decode("utf-8") for text in second.values())
+
+
+# --- Markers kept between serve rebuilds ---------------------------------------------------
+
+def test_kept_markers_render_once_per_key_and_others_every_time(monkeypatch):
+    from scripts import markers
+
+    calls = []
+
+    def renderer(ctx):
+        calls.append(ctx.name)
+        if ctx.args.get("falla"):
+            raise markers.MarkerError("dato roto")
+        return f"<p>{ctx.name} {ctx.args.get('n', '')}</p>"
+
+    monkeypatch.setattr(markers, "load_registry", lambda: {"fijo": renderer, "vivo": renderer})
+    monkeypatch.setattr(markers, "KEEPABLE", {"fijo"})
+    memo = markers.MarkerMemo()
+
+    def make_context(name, args):
+        return markers.MarkerContext(name=name, args=args, lang="es", src_uri="x.es.md", meta={},
+                                     render=lambda *a, **k: "")
+
+    def render(markdown, key="build1"):
+        return markers.render_markers(markdown, make_context, "docs/x.es.md",
+                                      lambda name, args: f"{key}|{name}|{sorted(args.items())}", memo)
+
+    page = "<!-- kb:fijo n=1 -->\n\n<!-- kb:vivo -->\n"
+    assert render(page) == render(page)
+    assert calls == ["fijo", "vivo", "vivo"]                 # fijo kept, vivo rendered each time
+    assert memo.hits == 1
+    render("<!-- kb:fijo n=2 -->\n")                         # other args: another key
+    render(page, key="build2")                               # data or templates changed: another key
+    assert calls == ["fijo", "vivo", "vivo", "fijo", "fijo", "vivo"]
+    for _ in range(2):                                       # a failing marker fails every build
+        with pytest.raises(markers.MarkerError, match="dato roto"):
+            render("<!-- kb:fijo falla=si -->\n")
+    assert calls[-2:] == ["fijo", "fijo"]
+
+
+def test_only_markers_that_read_no_other_page_are_kept():
+    from scripts.markers import KEEPABLE, load_registry
+
+    registry = load_registry()
+    assert KEEPABLE <= set(registry)
+    # reading lists read other pages' front matter; pocket guides read the built PDFs
+    assert not KEEPABLE & {"lecturas", "lista-por-rol", "catalogo", "clave-respuestas", "guias", "guia-region"}
+    assert {"fuentes", "contactos", "servicios", "lineas-nacionales", "flujo"} <= KEEPABLE
+
+
+# --- Page checks: only edited pages are checked again ---------------------------------------
+
+def test_page_checks_see_an_edit_after_a_passing_run(docs_copy):
+    import datetime as dt
+
+    from scripts.checks import check_pages
+
+    today = dt.date(2026, 12, 1)
+    assert check_pages(docs_copy, today) == []
+    assert check_pages(docs_copy, today) == []                     # from the memo
+    page = docs_copy / "protocolos" / "primer-contacto.es.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("\n---\n", "\n---\n<script>alert(1)</script>\n", 1), encoding="utf-8")
+    found = [(p.field, p.message) for p in check_pages(docs_copy, today)]
+    assert found == [("<script>", "raw <script> in a page")]
+    page.write_text(text.replace("\nreviewed_on:", "\nreviewed_on: 2027-01-01\nold_reviewed_on:", 1), encoding="utf-8")
+    found = [(p.field, p.message) for p in check_pages(docs_copy, today)]
+    assert ("reviewed_on", "2027-01-01 is in the future") in found
+    page.write_text(text, encoding="utf-8")
+    assert check_pages(docs_copy, today) == []
+    assert check_pages(docs_copy, dt.date(2020, 1, 1)) != []      # another date: checked again (reviews in its future)

@@ -84,7 +84,7 @@ def _contacts_dir(ctx: MarkerContext) -> Path:
     return Path(ctx.extra.get("contacts_dir") or CONTACTS_DIR)
 
 
-@register("lineas-nacionales")
+@register("lineas-nacionales", keep=True)
 def render_national_lines(ctx: MarkerContext) -> str:
     """Compact list of national lines (home page help block, directory, guides)."""
     data = load_contact_file(_contacts_dir(ctx) / NATIONAL_FILE)
@@ -116,7 +116,7 @@ def render_national_lines(ctx: MarkerContext) -> str:
                       grid=ctx.args.get("formato") == "rejilla")
 
 
-@register("contactos")
+@register("contactos", keep=True)
 def render_contacts(ctx: MarkerContext) -> str:
     """Contact cards of a region (front matter `region:` or `region=` argument)."""
     region = ctx.args.get("region") or ctx.meta.get("region")
@@ -142,7 +142,7 @@ def province_anchor(province: str) -> str:
     return f"prov-{slug(province)}"
 
 
-@register("servicios")
+@register("servicios", keep=True)
 def render_services(ctx: MarkerContext) -> str:
     """The region's MIMP services (CEM, SAR, SAU, UPE) by province, capital first, with jump links."""
     region = ctx.args.get("region") or ctx.meta.get("region")
@@ -179,7 +179,7 @@ def _page_href(ctx: MarkerContext, key: str, anchor: str = "") -> str:
 IMPORTED_TYPES = ("cem", "sau", "upe", "sar")
 
 
-@register("directorio")
+@register("directorio", keep=True)
 def render_directory(ctx: MarkerContext) -> str:
     """Directory home: every region (vista=regiones) or every service type (vista=tipos), no JS.
 
@@ -223,7 +223,7 @@ def render_directory(ctx: MarkerContext) -> str:
                       view=ctx.args.get("vista", "regiones"))
 
 
-@register("datos-abiertos")
+@register("datos-abiertos", keep=True)
 def render_open_data(ctx: MarkerContext) -> str:
     """Links to the open-data exports (written by the build into directorio/datos/)."""
     region = ctx.args.get("region") or ctx.meta.get("region")
