@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import shutil
+import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -223,3 +226,29 @@ def restore(page: Any, rendered: Rendered, files: Any) -> str:
 
 
 RENDER_CACHE = RenderCache()
+
+
+# --- The old site, out of the way -----------------------------------------------------------
+
+def set_aside(site_dir: Path) -> tuple[Path, threading.Thread] | None:
+    """Move the previous build out of `site_dir` and delete it in the background.
+
+    Every `mkdocs serve` rebuild first empties the site folder, file by file (0.2-0.8 s on
+    this machine's disk). Renaming its entries into a sibling folder takes milliseconds, so
+    MkDocs finds the folder already empty and still builds into a clean one, and the old
+    files are deleted while the new ones are written. Hidden entries stay, as MkDocs keeps
+    them. Returns (that folder, the deleting thread), or None when there was nothing to move.
+    """
+    site_dir = Path(site_dir)
+    if not site_dir.is_dir():
+        return None
+    entries = [entry for entry in site_dir.iterdir() if not entry.name.startswith(".")]
+    if not entries:
+        return None
+    aside = Path(tempfile.mkdtemp(prefix=f"{site_dir.name}-old-", dir=site_dir.parent))
+    for entry in entries:
+        entry.rename(aside / entry.name)
+    thread = threading.Thread(target=shutil.rmtree, args=(aside,), kwargs={"ignore_errors": True},
+                              name="kb-delete-old-site", daemon=True)
+    thread.start()
+    return aside, thread

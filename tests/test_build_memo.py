@@ -1,4 +1,4 @@
-"""Work a build reuses while its inputs stay the same (scripts/buildcache.py memo, tree_digest).
+"""Work a build reuses while its inputs stay the same (scripts/buildcache.py), and serve rebuilds.
 
 The contact hook validates and exports once per set of contact files and date, instead of
 once per language and `mkdocs serve` rebuild: a changed file must be read again at once.
@@ -161,3 +161,49 @@ def test_page_checks_see_an_edit_after_a_passing_run(docs_copy):
     page.write_text(text, encoding="utf-8")
     assert check_pages(docs_copy, today) == []
     assert check_pages(docs_copy, dt.date(2020, 1, 1)) != []      # another date: checked again (reviews in its future)
+
+
+# --- Serve rebuilds: the old site is moved aside, not deleted file by file --------------------
+
+def test_set_aside_empties_the_site_folder_and_deletes_the_old_files_in_the_background(tmp_path):
+    from scripts.buildcache import set_aside
+
+    site = tmp_path / "mkdocs_x"
+    (site / "en" / "a").mkdir(parents=True)
+    (site / "index.html").write_text("viejo", encoding="utf-8")
+    (site / "en" / "a" / "index.html").write_text("old", encoding="utf-8")
+    (site / ".oculto").write_text("MkDocs keeps hidden files", encoding="utf-8")
+    aside, thread = set_aside(site)
+    assert sorted(p.name for p in site.iterdir()) == [".oculto"]
+    assert aside.parent == tmp_path and aside.name.startswith("mkdocs_x-old-")
+    thread.join(timeout=30)
+    assert not aside.exists()
+    assert set_aside(site) is None                       # nothing left to move
+    assert set_aside(tmp_path / "missing") is None
+
+
+@pytest.fixture()
+def build_cache_hook():
+    """The serve-rebuild hook; told `build` afterwards (its page cache off again)."""
+    hook = load_config(str(ROOT / "mkdocs.yml"))["hooks"]["overrides/hooks/build_cache.py"]
+    yield hook
+    hook.on_startup(command="build")
+
+
+def test_the_hook_sets_aside_only_under_serve_and_where_mkdocs_would_clean(build_cache_hook, tmp_path,
+                                                                          monkeypatch):
+    from mkdocs import utils as mkdocs_utils
+
+    hook, site = build_cache_hook, tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("x", encoding="utf-8")
+    hook.on_startup(command="build")
+    hook.on_pre_build({"site_dir": str(site)})
+    assert (site / "index.html").exists()               # mkdocs build: MkDocs cleans, as always
+    hook.on_startup(command="serve")
+    monkeypatch.setattr(mkdocs_utils, "clean_directory", lambda x: x)   # as static-i18n does for /en/
+    hook.on_pre_build({"site_dir": str(site)})
+    assert (site / "index.html").exists()
+    monkeypatch.undo()
+    hook.on_pre_build({"site_dir": str(site)})
+    assert not (site / "index.html").exists()

@@ -13,21 +13,31 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from mkdocs import utils as mkdocs_utils  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 
 from scripts.buildcache import (RENDER_CACHE, config_signature, digest, files_signature,  # noqa: E402
-                                includes_signature, restore, snippet_folders, template_cache)
+                                includes_signature, restore, set_aside, snippet_folders, template_cache)
 
 _build: dict[str, str] = {}   # this build's signature of files, snippets/data and settings
+_serving: list[bool] = []      # [True] under `mkdocs serve`
 
 
 def on_startup(command, **kwargs):
     """Keep pages between rebuilds only under `mkdocs serve` (or when asked)."""
+    _serving[:] = [command == "serve"]
     wanted = os.environ.get("KB_RENDER_CACHE", "1" if command == "serve" else "0")
     if wanted == "1":
         RENDER_CACHE.enable()
     else:
         RENDER_CACHE.disable()
+
+
+def on_pre_build(config, **kwargs):
+    """Under `mkdocs serve`: move the previous build aside instead of deleting it file by file."""
+    # only where MkDocs is about to empty the folder itself: static-i18n turns that off for /en/
+    if _serving == [True] and getattr(mkdocs_utils.clean_directory, "__module__", "") == "mkdocs.utils":
+        set_aside(Path(config["site_dir"]))
 
 
 @event_priority(-2000)  # after static-i18n and the formacion hook have settled this language's files
