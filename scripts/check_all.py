@@ -131,6 +131,8 @@ class Context:
         else:
             builder = self._builder
         site = self.work_dir / folder
+        if self.docs_dir.resolve() != DOCS_DIR.resolve():
+            options["docs_dir"] = self.docs_dir       # `check --docs-dir`: build those pages
         problems = capture_build(lambda: builder(site, **options), self.docs_dir)
         return BuildOutcome(site, problems)
 

@@ -22,11 +22,13 @@ PUBLISHED_URL_ENV = "PUBLISHED_SITE_URL"     # = scripts.pocket.PUBLISHED_URL_EN
 
 
 def build_site(site_dir: Path, offline: bool = False, site_url: str = "",
-               config_file: Path = ROOT / "mkdocs.yml", published_url: str = "") -> None:
+               config_file: Path = ROOT / "mkdocs.yml", published_url: str = "",
+               docs_dir: Path | None = None) -> None:
     """Strict MkDocs build through the Python API (no -q/-v: they hide strict failures).
 
     `published_url`: where the pocket guides' QR codes point when the build itself has no
-    site_url (the offline copy); "" means no QR code.
+    site_url (the offline copy); "" means no QR code. `docs_dir`: build these pages instead
+    of the configuration's (`check --docs-dir`).
     """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -39,7 +41,8 @@ def build_site(site_dir: Path, offline: bool = False, site_url: str = "",
     os.environ["NO_MKDOCS_2_WARNING"] = "1"          # Material's end-of-life banner
     os.environ["DISABLE_MKDOCS_2_WARNING"] = "true"  # the same banner from mkdocs-redirects
     try:
-        config = load_config(str(config_file), strict=True, site_dir=str(site_dir))
+        folders = {"site_dir": str(site_dir)} | ({"docs_dir": str(docs_dir)} if docs_dir is not None else {})
+        config = load_config(str(config_file), strict=True, **folders)
         build(config)
     finally:
         for key, value in saved.items():

@@ -6,6 +6,7 @@ import io
 import itertools
 import json
 import logging
+import shutil
 from pathlib import Path
 
 from scripts import check_all
@@ -106,3 +107,22 @@ def test_a_crashing_build_is_a_problem_and_a_given_site_is_not_rebuilt(tmp_path)
     given = Context(tmp_path, TODAY, tmp_path, builder=crash)
     given._values["site_build"] = BuildOutcome(tmp_path, given=True)
     assert [(r.status, r.note) for r in run_checks(given, BUILD_CHECKS[:1])] == [("skipped", "--site given: not rebuilt")]
+
+
+def test_check_builds_the_pages_of_docs_dir(tmp_path):
+    """`check --docs-dir X` builds X's pages (the configuration's own docs/ has the broken link)."""
+    project = FIXTURE / "invalid_link"
+    docs = tmp_path / "docs"
+    shutil.copytree(project / "docs", docs)
+    page = docs / "index.es.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("no-existe.md", "index.md"), encoding="utf-8")
+    built = []
+
+    def builder(site, **options):
+        built.append(options.get("docs_dir"))
+        build_site(site, config_file=project / "mkdocs.yml", **options)
+
+    context = Context(docs, TODAY, tmp_path / "work", builder=builder)
+    results = run_checks(context, BUILD_CHECKS[:1], progress=None)
+    assert built == [docs]
+    assert [(r.status, r.problems) for r in results] == [("ok", [])]

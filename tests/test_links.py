@@ -513,7 +513,7 @@ def test_builds_happen_once_and_only_when_asked(tmp_path):
     results = run_checks(context, [("a", "scripts.check_all:check_site_links"),
                                    ("b", "scripts.check_all:check_site_links")])
     assert [r.status for r in results] == ["ok", "ok"]
-    assert built == [{"site_url": check_all.SITE_URL}]
+    assert built == [{"site_url": check_all.SITE_URL, "docs_dir": tmp_path}]   # not docs/: --docs-dir
 
 
 @pytest.mark.slow
