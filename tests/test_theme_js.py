@@ -69,3 +69,5 @@ def test_built_pages_keep_the_colour_attributes_but_not_palette_css(built_site):
     html = (built_site / "index.html").read_text(encoding="utf-8")
     assert "stylesheets/palette." not in html
     assert 'data-md-color-scheme="default"' in html
+    missing = (built_site / "404.html").read_text(encoding="utf-8")   # a static template, not a page
+    assert "stylesheets/palette." not in missing and "stylesheets/main." in missing

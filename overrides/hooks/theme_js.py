@@ -19,6 +19,11 @@ def on_post_page(output, page, config, **kwargs):
     return drop_palette_css(output)
 
 
+def on_post_template(output_content, template_name, config, **kwargs):
+    """The same on static templates rendered as pages (404.html)."""
+    return drop_palette_css(output_content) if template_name.endswith(".html") else output_content
+
+
 @event_priority(-300)  # after static-i18n has built every language
 def on_post_build(config, **kwargs):
     """Patch the copied bundle in the built site; stop the build if Material changed."""
