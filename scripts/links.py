@@ -32,7 +32,7 @@ THEME_PSEUDO_URLS = {"javascript:void(0)", "javascript:void(0);", "javascript:;"
 IGNORED_TARGETS = {"sitemap.xml", "sitemap.xml.gz", "feed_rss_created.xml",
                    "feed_rss_updated.xml", "feed_json_created.json", "feed_json_updated.json"}
 FILE_URL_MARKER = "search/search_index.js"     # written only by Material's offline plugin
-NOT_SERVED_OFFLINE = {"404.html"}              # never shown when opened from file://
+NOT_SERVED_OFFLINE = {"404.html"}              # never shown when opened from file:// (any folder)
 PHONE_REGION = "PE"
 TEXT_LIMIT = 60
 LINK_ATTRS = {"href", "src", "srcset", "poster"}
@@ -237,7 +237,7 @@ def load_site(site_dir: Path, site_url: str | None = None, file_urls: bool | Non
     if file_urls is None:
         file_urls = FILE_URL_MARKER in files
     rels = sorted(f for f in files if f.endswith(".html")
-                  and not (file_urls and f in NOT_SERVED_OFFLINE))
+                  and not (file_urls and f.rsplit("/", 1)[-1] in NOT_SERVED_OFFLINE))
     pages = parse_site(site_dir, rels, workers)
     if site_url is None:
         site_url = detect_site_url(site_dir)
