@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 # Text fields a reader sees (cards, pocket guides, exports); internal_ref and provenance are not.
-RENDERED_TEXT = ("name", "organization", "description", "notes", "service_area", "hours", "languages_note",
+RENDERED_TEXT = ("name", "organization", "description", "summary", "notes", "service_area", "hours", "languages_note",
                  "shared_number_reason")
 RENDERED_PLAIN = ("source", "province", "district")
 PHONE_TEXT = ("description", "hours")

@@ -95,13 +95,18 @@ def render_national_lines(ctx: MarkerContext) -> str:
         raise MarkerError(f"unknown national line ids: {', '.join(sorted(missing))}")
     if wanted:
         entries.sort(key=lambda e: wanted.index(e["id"]))
+    brief = ctx.args.get("formato") == "resumen"        # home page: what each line is for, whole
+    unsummarised = [e["id"] for e in entries if brief and not text(e.get("summary"), ctx.lang)]
+    if unsummarised:
+        raise MarkerError(f"formato=resumen: no summary for {', '.join(unsummarised)}: add "
+                          "summary: {es: ..., en: ...} (60 characters at most) to docs/_data/contactos/nacional.yml")
     lines = []
     for entry in entries:
         phone = entry["phones"][0]
         lines.append({
             "id": entry["id"],
             "name": text(entry["name"], ctx.lang),
-            "description": text(entry.get("description"), ctx.lang),
+            "description": text(entry.get("summary" if brief else "description"), ctx.lang),
             "number": phone["number"],
             "href": tel_href(phone["number"]),
             "note": text(phone.get("description"), ctx.lang),
