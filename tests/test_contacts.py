@@ -389,7 +389,9 @@ def test_exports_round_trip():
             assert len(cards) == len(expected)
             assert [c["UID"] for c in cards] == [f"urn:trata-salud:{v['id']}" for v in expected]
             assert [c["FN"] for c in cards] == [v["name"][lang] for v in expected]
-            assert [c["TEL"] for c in cards] == [[p["e164"] or p["number"] for p in v["phones"]] for v in expected]
+            # a number the sources disagree on is never one tap away (it is named in NOTE)
+            assert [c["TEL"] for c in cards] == [[p["e164"] or p["number"] for p in v["phones"] if not p.get("conflict")]
+                                                 for v in expected]
 
 
 def test_vcard_lines_are_folded_and_escaped():

@@ -154,8 +154,9 @@ def test_disputed_phones_are_flagged_in_every_format():
     for view, phone in disputed:
         assert any(p["number"] == phone["number"] and p["x_conflict"] for p in services[view["id"]]["phones"])
         assert phone["number"] in rows[view["id"]]["phones_to_confirm"].split(" | ")
-        note = read_vcards(vcard(view, "es"))[0]["NOTE"]
-        assert note.startswith(f"{phone['number']}: Número por confirmar") or f"{phone['number']}: Número por confirmar" in note
+        card = read_vcards(vcard(view, "es"))[0]
+        assert f"{phone['number']}: Número por confirmar" in card["NOTE"]
+        assert (phone["e164"] or phone["number"]) not in card["TEL"]                  # not one tap away
 
 
 def test_exports_never_say_verified_or_show_internal_references():

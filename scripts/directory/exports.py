@@ -264,15 +264,16 @@ VCARD_WORDS = {
 def vcard(view: dict, lang: str, no_number: str = "") -> str:
     """One entry as a vCard (what a phone's contacts app imports).
 
-    NOTE says what is known about the entry and, first, names every phone on which the
-    sources disagree with the directory's own warning (pocket guides leave those out).
+    A phone on which the sources disagree is not a TEL line (one tap would dial it, and a
+    contacts app hides NOTE): NOTE names it first, with the directory's own warning, as the
+    site does; pocket guides leave it out. NOTE then says what is known about the entry.
     """
     name = text(view["name"], lang)
     lines = ["BEGIN:VCARD", "VERSION:3.0", f"FN:{_escape(name)}", f"N:{_escape(name)};;;;"]
     org = text(view["organization"], lang)
     if org:
         lines.append(f"ORG:{_escape(org)}")
-    phones = view["phones"]
+    phones = [p for p in view["phones"] if not p.get("conflict")]
     for phone in phones:
         kind = {"voice": "VOICE", "text": "TEXT", "fax": "FAX", "cell": "CELL"}.get(phone["type"], "VOICE")
         lines.append(f"TEL;TYPE={kind}:{vcard_value(phone['e164'] or phone['number'])}")
@@ -280,7 +281,7 @@ def vcard(view: dict, lang: str, no_number: str = "") -> str:
         lines.append(f"EMAIL;TYPE=INTERNET:{vcard_value(email)}")
     if view["url"]:
         lines.append(f"URL:{vcard_value(view['url'])}")
-    note = [f"{p['number']}: {phone_note(p, lang)}" for p in phones if p.get("conflict")]
+    note = [f"{p['number']}: {phone_note(p, lang)}" for p in view["phones"] if p.get("conflict")]
     note.append(text(view["description"], lang))
     if not phones:
         note.append(no_number)
