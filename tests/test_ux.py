@@ -27,6 +27,18 @@ def box(page, selector: str) -> dict:
     return page.locator(selector).first.bounding_box()
 
 
+def settled_box(page, selector: str) -> dict:
+    """The element's box once it stops moving (the search overlay slides in; slower under load)."""
+    before = box(page, selector)
+    for _ in range(40):
+        page.wait_for_timeout(50)
+        now = box(page, selector)
+        if now == before:
+            return now
+        before = now
+    return before
+
+
 def overlaps(a: dict, b: dict) -> bool:
     return not (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
                 or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
@@ -146,10 +158,11 @@ def test_quick_exit_stays_clear_of_the_phone_search_and_hides_in_print(browser, 
         page.goto(site_url + "protocolos/")
         page.locator("label.md-header__button[for='__search']").click()
         page.locator("input.md-search__input").fill("trata")
-        exit_box = box(page, "a.kb-exit")
+        settled_box(page, "input.md-search__input")
+        exit_box = settled_box(page, "a.kb-exit")
         assert exit_box["y"] + exit_box["height"] <= PHONE["height"]
         for selector in ("input.md-search__input", "button.md-search__icon[type='reset']", "label.md-search__icon"):
-            other = box(page, selector)
+            other = settled_box(page, selector)
             if other and other["width"]:
                 assert not overlaps(exit_box, other), f"quick exit covers {selector}"
         page.emulate_media(media="print")
