@@ -13,6 +13,7 @@ a different shared site, so neither waits idle for the other's build.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import fcntl
 import functools
@@ -101,6 +102,33 @@ def no_pocket_guides(monkeypatch):
     from scripts import pocket
 
     monkeypatch.setenv(pocket.GUIDES_ENV, "0")
+
+
+@contextlib.contextmanager
+def guides_copied_from(site: Path):
+    """Builds made inside print no pocket guide: they take the 26 PDFs that the session build
+    `site` printed from the same inputs (the guides read the repository's data, snippets,
+    template and fonts, never a test's docs copy; the QR address must be the same). Yields the
+    list of QR addresses copied, so a test can check the copy happened."""
+    from scripts import pocket
+
+    source = site / pocket.PDF_DIR
+    original = pocket.prepare_site_guides
+    copied: list[str] = []
+
+    def copy(folder, today, qr_url):
+        assert qr_url == BUILT_SITE_URL, f"the guides of {site} point at {BUILT_SITE_URL}, not {qr_url!r}"
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        for pdf in sorted(source.glob("*.pdf")):
+            shutil.copyfile(pdf, Path(folder) / pdf.name)
+        copied.append(qr_url)
+
+    def prepare(site_url, today, command=None, cache_dir=None, build=None):
+        return original(site_url, today, command=command, cache_dir=cache_dir, build=copy)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pocket, "prepare_site_guides", prepare)
+        yield copied
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

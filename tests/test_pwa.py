@@ -17,7 +17,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from scripts import pwa
 from scripts.problems import Problem
-from tests.conftest import BUILT_SITE_URL, CHROMIUM, CHROMIUM_ARGS
+from tests.conftest import BUILT_SITE_URL, CHROMIUM, CHROMIUM_ARGS, guides_copied_from
 from tests.test_browser import AXE_TAGS, search
 from tests.test_site import build_docs
 
@@ -403,7 +403,9 @@ def test_an_update_downloads_only_what_changed_and_offers_to_reload(phone, built
 
     edited = docs_copy / "protocolos" / "primer-contacto.es.md"
     edited.write_text(edited.read_text(encoding="utf-8") + "\nPárrafo kbnuevo.\n", encoding="utf-8")
-    build_docs(docs_copy, site)                                   # rebuilt into the served folder
+    with guides_copied_from(built_site) as copied:               # the guides are no page: the same PDFs
+        build_docs(docs_copy, site)                               # rebuilt into the served folder
+    assert copied == [BUILT_SITE_URL]
     log.clear()
     page.reload()                                                 # the browser checks sw.js
     notice = page.locator(".kb-update[role=status]")
