@@ -40,6 +40,7 @@ def site_files(site: Path) -> dict[str, bytes]:
             for p in sorted(site.rglob("*")) if p.suffix in (".html", ".json", ".xml")}
 
 
+@pytest.mark.usefixtures("no_pocket_guides")
 def test_rebuild_converts_only_the_edited_page_and_matches_a_clean_build(render_cache, docs_copy, tmp_path):
     serve_build(docs_copy, tmp_path / "served")
     pages = render_cache.misses
@@ -59,6 +60,7 @@ def test_rebuild_converts_only_the_edited_page_and_matches_a_clean_build(render_
     assert [name for name in served if served[name] != clean[name]] == []
 
 
+@pytest.mark.usefixtures("no_pocket_guides")
 def test_editing_a_snippet_converts_the_pages_again(render_cache, docs_copy, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)          # snippets' base_path `docs` is relative to the working directory
     serve_build(docs_copy, tmp_path / "site")
@@ -73,6 +75,7 @@ def test_editing_a_snippet_converts_the_pages_again(render_cache, docs_copy, tmp
     assert "kbsnippet" in built.read_text(encoding="utf-8")
 
 
+@pytest.mark.usefixtures("no_pocket_guides")
 def test_a_broken_link_stops_every_rebuild_not_only_the_first(render_cache, docs_copy, tmp_path, caplog):
     serve_build(docs_copy, tmp_path / "site")
     page = docs_copy / EDITED

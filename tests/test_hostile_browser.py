@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 import pytest
 
 from scripts.offline import build_site
-from tests.conftest import serve
+from tests.conftest import BUILT_SITE_URL, guides_copied_from, serve
 
 pytestmark = pytest.mark.browser
 
@@ -48,13 +48,17 @@ CASES = {
 
 
 @pytest.fixture(scope="module")
-def production_site(tmp_path_factory):
-    """A strict build with SITE_URL and REPO_URL, plus one injected copy of a page per case."""
+def production_site(tmp_path_factory, built_site):
+    """A strict build with SITE_URL and REPO_URL, plus one injected copy of a page per case.
+
+    Its pocket guides are the session build's (same site_url), copied rather than printed again."""
     site = tmp_path_factory.mktemp("production")
     saved = os.environ.get("REPO_URL")
     os.environ["REPO_URL"] = REPO_URL
     try:
-        build_site(site, site_url="https://example.org/guia/")
+        with guides_copied_from(built_site) as copied:
+            build_site(site, site_url=BUILT_SITE_URL)
+        assert copied == [BUILT_SITE_URL]
     finally:
         if saved is None:
             os.environ.pop("REPO_URL", None)

@@ -17,7 +17,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from scripts import pwa
 from scripts.problems import Problem
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.conftest import BUILT_SITE_URL, CHROMIUM, CHROMIUM_ARGS, guides_copied_from
 from tests.test_browser import AXE_TAGS, search
 from tests.test_site import build_docs
 
@@ -388,9 +388,13 @@ def test_after_one_visit_the_guide_works_offline_in_both_languages(phone, built_
 
 
 @pytest.mark.browser
-def test_an_update_downloads_only_what_changed_and_offers_to_reload(phone, docs_copy, served, tmp_path):
+def test_an_update_downloads_only_what_changed_and_offers_to_reload(phone, built_site, docs_copy, served, tmp_path,
+                                                                   monkeypatch):
     site = tmp_path / "site"
-    build_docs(docs_copy, site)
+    shutil.copytree(built_site, site)            # the session's build of these same docs, first version
+    monkeypatch.setenv("SITE_URL", BUILT_SITE_URL)   # rebuilt below with built_site's settings
+    monkeypatch.setenv("OFFLINE", "false")
+    monkeypatch.delenv("PUBLISHED_SITE_URL", raising=False)
     base, log = served(site)
     page = phone.new_page()
     page.goto(base + "protocolos/primer-contacto/")
@@ -399,7 +403,9 @@ def test_an_update_downloads_only_what_changed_and_offers_to_reload(phone, docs_
 
     edited = docs_copy / "protocolos" / "primer-contacto.es.md"
     edited.write_text(edited.read_text(encoding="utf-8") + "\nPárrafo kbnuevo.\n", encoding="utf-8")
-    build_docs(docs_copy, site)                                   # rebuilt into the served folder
+    with guides_copied_from(built_site) as copied:               # the guides are no page: the same PDFs
+        build_docs(docs_copy, site)                               # rebuilt into the served folder
+    assert copied == [BUILT_SITE_URL]
     log.clear()
     page.reload()                                                 # the browser checks sw.js
     notice = page.locator(".kb-update[role=status]")

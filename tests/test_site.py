@@ -99,6 +99,7 @@ def test_search_dialog_has_an_accessible_name(built_site):
     assert 'role="dialog" aria-label="Search"' in read(built_site, "en/")
 
 
+@pytest.mark.usefixtures("no_pocket_guides")
 def test_unknown_marker_fails_the_build(docs_copy, tmp_path, caplog):
     for lang in ("es", "en"):
         page = docs_copy / "acerca" / f"index.{lang}.md"
@@ -107,12 +108,14 @@ def test_unknown_marker_fails_the_build(docs_copy, tmp_path, caplog):
     assert re.search(r"docs/acerca/index.es.md:\d+: unknown marker 'kb:no-existe' → known markers: ", log)
 
 
+@pytest.mark.usefixtures("no_pocket_guides")
 def test_missing_translation_fails_the_build(docs_copy, tmp_path, caplog):
     (docs_copy / "acerca" / "accesibilidad.en.md").unlink()
     log = build_error(docs_copy, tmp_path / "site", caplog)
     assert "accesibilidad.es.md: translation: missing acerca/accesibilidad.en.md" in log
 
 
+@pytest.mark.usefixtures("no_pocket_guides")
 def test_bad_front_matter_fails_the_build(docs_copy, tmp_path, caplog):
     page = docs_copy / "acerca" / "index.en.md"
     page.write_text(page.read_text(encoding="utf-8").replace("review_every_months: 12", "review_every_months: doce"),
@@ -121,6 +124,7 @@ def test_bad_front_matter_fails_the_build(docs_copy, tmp_path, caplog):
     assert "acerca/index.en.md:6: review_every_months: 'doce' is not of type 'integer'" in log
 
 
+@pytest.mark.usefixtures("no_pocket_guides")
 def test_broken_link_and_anchor_fail_strict_build(docs_copy, tmp_path, caplog):
     page = docs_copy / "acerca" / "index.es.md"
     page.write_text(page.read_text(encoding="utf-8") + "\n[x](no-existe.md) [y](accesibilidad.md#nada)\n",
@@ -130,6 +134,7 @@ def test_broken_link_and_anchor_fail_strict_build(docs_copy, tmp_path, caplog):
     assert "does not contain an anchor '#nada'" in log
 
 
+@pytest.mark.usefixtures("no_pocket_guides")
 def test_stale_english_page_shows_notice(docs_copy, tmp_path):
     en = docs_copy / "acerca" / "accesibilidad.en.md"
     en.write_text(en.read_text(encoding="utf-8").replace("reviewed_on: 2026-11-29", "reviewed_on: 2026-10-01"),

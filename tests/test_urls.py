@@ -117,6 +117,7 @@ def test_removing_a_real_page_is_caught(docs_copy):
     assert all(url in page_urls() for url in ("/formacion/casos/", "/en/formacion/casos/"))
 
 
+@pytest.mark.usefixtures("no_pocket_guides")
 def test_redirect_plugin_writes_both_languages(docs_copy, tmp_path):
     """mkdocs-redirects with static-i18n: one map line, a redirect page per language."""
     site = tmp_path / "site"
