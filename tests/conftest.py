@@ -37,9 +37,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 
 # Files that take longest (setup included), longest first; the others follow in their usual order.
-HEAVY_FIRST = ["test_pwa.py", "test_browser.py", "test_pocket.py", "test_buildcache.py", "test_protocols.py",
-               "test_site.py", "test_hostile_browser.py", "test_ux.py", "test_budgets.py", "test_readme.py",
-               "test_urls.py", "test_contacts.py", "test_search_eval.py", "test_links.py", "test_htmlcheck.py"]
+HEAVY_FIRST = ["test_browser.py", "test_pwa.py", "test_buildcache.py", "test_readme.py", "test_protocols.py",
+               "test_ux.py", "test_pocket.py", "test_hostile_browser.py", "test_budgets.py", "test_site.py",
+               "test_links.py", "test_htmlcheck.py", "test_search_eval.py", "test_urls.py", "test_formacion.py"]
 BUILT_SITE_URL = "https://example.org/guia/"     # the site_url of built_site
 SESSION_SITES = ("built_site", "offline_site")     # one per xdist worker at the start, see prebuilt_sites
 
