@@ -124,7 +124,9 @@ def guides_copied_from(site: Path):
         copied.append(qr_url)
 
     def prepare(site_url, today, command=None, cache_dir=None, build=None):
-        return original(site_url, today, command=command, cache_dir=cache_dir, build=copy)
+        # always as `mkdocs build` does: a serve_build earlier in this worker (test_buildcache)
+        # leaves pocket's remembered command at "serve", which would reuse .cache/ instead
+        return original(site_url, today, command="build", cache_dir=cache_dir, build=copy)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(pocket, "prepare_site_guides", prepare)
