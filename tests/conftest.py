@@ -37,9 +37,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 
 # Files that take longest (setup included), longest first; the others follow in their usual order.
-HEAVY_FIRST = ["test_pwa.py", "test_browser.py", "test_pocket.py", "test_buildcache.py", "test_protocols.py",
-               "test_site.py", "test_hostile_browser.py", "test_ux.py", "test_budgets.py", "test_readme.py",
-               "test_urls.py", "test_contacts.py", "test_search_eval.py", "test_links.py", "test_htmlcheck.py"]
+HEAVY_FIRST = ["test_browser.py", "test_pwa.py", "test_buildcache.py", "test_readme.py", "test_protocols.py",
+               "test_ux.py", "test_pocket.py", "test_hostile_browser.py", "test_budgets.py", "test_site.py",
+               "test_links.py", "test_htmlcheck.py", "test_search_eval.py", "test_urls.py", "test_formacion.py"]
 BUILT_SITE_URL = "https://example.org/guia/"     # the site_url of built_site
 SESSION_SITES = ("built_site", "offline_site")     # one per xdist worker at the start, see prebuilt_sites
 
@@ -124,7 +124,9 @@ def guides_copied_from(site: Path):
         copied.append(qr_url)
 
     def prepare(site_url, today, command=None, cache_dir=None, build=None):
-        return original(site_url, today, command=command, cache_dir=cache_dir, build=copy)
+        # always as `mkdocs build` does: a serve_build earlier in this worker (test_buildcache)
+        # leaves pocket's remembered command at "serve", which would reuse .cache/ instead
+        return original(site_url, today, command="build", cache_dir=cache_dir, build=copy)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(pocket, "prepare_site_guides", prepare)
