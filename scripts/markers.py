@@ -6,10 +6,14 @@ Feature modules register renderers with `@register("name")`; the build hook call
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable
 
+from scripts import DATA_DIR
+from scripts.buildcache import digest, tree_digest
 from scripts.pages import MARKER_RE, extract_markers
 
 # Modules that register markers; imported lazily so each stays independent.
@@ -73,6 +77,22 @@ class MarkerMemo:
 
 
 MEMO = MarkerMemo()
+
+
+def build_inputs(config: Any, today: dt.date) -> str:
+    """What every kept marker of one build depends on: data, templates, date, site settings.
+
+    The theme's own templates are a pinned package: only the project's overrides can change.
+    Renderers read the repository's data (DATA_DIR) even when the build's docs_dir differs.
+    """
+    folders = {DATA_DIR, Path(config["docs_dir"]) / "_data", Path(config.theme.custom_dir or DATA_DIR)}
+    return digest(sorted(tree_digest(f) for f in folders), today.isoformat(),
+                  config["site_url"], config["use_directory_urls"], config["extra"])
+
+
+def marker_key(inputs: str, name: str, args: dict[str, str], lang: str, page: Any) -> str:
+    """The key of one marker on one page (see KEEPABLE)."""
+    return digest(inputs, name, sorted(args.items()), lang, page.file.src_uri, page.url, page.meta)
 
 
 def load_registry() -> dict[str, Renderer]:

@@ -207,3 +207,50 @@ def test_the_hook_sets_aside_only_under_serve_and_where_mkdocs_would_clean(build
     monkeypatch.undo()
     hook.on_pre_build({"site_dir": str(site)})
     assert not (site / "index.html").exists()
+
+
+def test_kept_markers_are_keyed_on_data_templates_date_and_site_settings(tmp_path):
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from scripts.markers import build_inputs, marker_key
+
+    (tmp_path / "docs" / "_data").mkdir(parents=True)
+    (tmp_path / "overrides").mkdir()
+    data, partial = tmp_path / "docs" / "_data" / "x.yml", tmp_path / "overrides" / "kb-x.html"
+    data.write_text("a: 1\n", encoding="utf-8")
+    partial.write_text("<p>{{ a }}</p>\n", encoding="utf-8")
+    config = {"docs_dir": str(tmp_path / "docs"), "site_url": "https://a.pe/", "use_directory_urls": True,
+              "extra": {}}
+    config = _Config(config, str(tmp_path / "overrides"))
+    day = dt.date(2026, 12, 1)
+    first = build_inputs(config, day)
+    assert build_inputs(config, day) == first
+    data.write_text("a: 2\n", encoding="utf-8")
+    assert build_inputs(config, day) != first
+    data.write_text("a: 1\n", encoding="utf-8")
+    partial.write_text("<p>{{ a | e }}</p>\n", encoding="utf-8")
+    assert build_inputs(config, day) != first
+    partial.write_text("<p>{{ a }}</p>\n", encoding="utf-8")
+    assert build_inputs(config, day) == first
+    assert build_inputs(config, dt.date(2026, 12, 2)) != first
+    config.values["site_url"] = "https://b.pe/"
+    assert build_inputs(config, day) != first
+
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="p.es.md"), url="p/", meta={"region": "puno"})
+    key = marker_key(first, "contactos", {}, "es", page)
+    other = SimpleNamespace(file=page.file, url="p/", meta={"region": "cusco"})
+    assert key != marker_key(first, "contactos", {}, "es", other)               # front matter
+    assert key != marker_key(first, "contactos", {}, "en", page)                # language
+    assert key != marker_key(first, "contactos", {"solo": "lineas"}, "es", page)  # arguments
+
+
+class _Config:
+    """Just what build_inputs reads of an MkDocs config."""
+
+    def __init__(self, values, custom_dir):
+        self.values = values
+        self.theme = type("Theme", (), {"custom_dir": custom_dir})()
+
+    def __getitem__(self, key):
+        return self.values[key]

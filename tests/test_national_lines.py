@@ -65,3 +65,9 @@ def test_a_summary_is_short_bilingual_and_checked_like_every_shown_text(tmp_path
         ("linea-100.summary.en", "missing required field 'en'")]
     hidden = _with_summary(tmp_path / "bidi", '    summary: {es: "Denunciar\u202etrata.", en: "Report trafficking."}')
     assert [p.field for p in validate_contacts(hidden, TODAY)] == ["linea-100.summary.es"]
+
+
+def test_a_summary_never_shows_readers_an_internal_reference(tmp_path):
+    leaky = _with_summary(tmp_path, '    summary: {es: "Denunciar trata (FACTS.md).", en: "Report trafficking."}')
+    assert [(p.field, p.message) for p in validate_contacts(leaky, TODAY)] == [
+        ("linea-100.summary.es", "shows readers an internal reference ('FACTS.md')")]

@@ -11,9 +11,8 @@ if str(ROOT) not in sys.path:
 
 from mkdocs.exceptions import PluginError  # noqa: E402
 
-from scripts import DATA_DIR  # noqa: E402
-from scripts.buildcache import RENDER_CACHE, digest, template_cache, tree_digest  # noqa: E402
-from scripts.markers import MarkerContext, MarkerError, render_markers  # noqa: E402
+from scripts.buildcache import RENDER_CACHE, template_cache  # noqa: E402
+from scripts.markers import MarkerContext, MarkerError, build_inputs, marker_key, render_markers  # noqa: E402
 
 
 # (theme, language) -> its autoescaping environment, made once per build: a fresh environment per
@@ -28,10 +27,7 @@ def on_pre_build(config, **kwargs):
     _ENVS.clear()
     _BUILD.clear()
     if RENDER_CACHE.enabled:
-        # the theme's own templates are a pinned package: only the project's overrides can change
-        folders = {DATA_DIR, Path(config["docs_dir"]) / "_data", Path(config.theme.custom_dir or DATA_DIR)}
-        _BUILD["inputs"] = digest(sorted(tree_digest(f) for f in folders), dt.date.today().isoformat(),
-                                  config["site_url"], config["use_directory_urls"], config["extra"])
+        _BUILD["inputs"] = build_inputs(config, dt.date.today())
 
 
 def _env(theme):
@@ -60,8 +56,7 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
 
     def memo_key(name, args):
         inputs = _BUILD.get("inputs")
-        return None if inputs is None else digest(inputs, name, sorted(args.items()), lang,
-                                                   page.file.src_uri, page.url, page.meta)
+        return None if inputs is None else marker_key(inputs, name, args, lang, page)
 
     try:
         return render_markers(markdown, make_context, f"docs/{page.file.src_uri}", memo_key)
